@@ -1,0 +1,111 @@
+"""Finding input files, naming them for idempotency and refusing the unreadable early.
+
+A file's key plays the part of GCS's bucket/name#generation: the same bytes at the
+same place load once; a rewritten file (new size or mtime) is a new generation.
+"""
+
+import codecs
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+SUFFIXES = (".tsv", ".tsv.gz")
+GZIP_MAGIC = b"\x1f\x8b"
+SNIFF_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One enriched file on local disk, as the loader sees it."""
+
+    path: Path
+    size: int
+    mtime_ns: int
+
+    @property
+    def key(self) -> str:
+        """Idempotency key: where the file is plus which version of it."""
+        return f"file://{self.path}#{self.size}-{self.mtime_ns}"
+
+    @property
+    def gzipped(self) -> bool:
+        return self.path.name.endswith(".gz")
+
+    @classmethod
+    def at(cls, path: Path) -> "SourceFile":
+        stat = path.stat()
+        return cls(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+def discover(paths: list[Path]) -> list[SourceFile]:
+    """Expand folders into their enriched files (sorted, so runs are reproducible).
+
+    A path that does not exist or cannot be read raises OSError: that is a fault of
+    the invocation, not bad data, and the CLI turns it into a non-zero exit.
+    """
+    found: list[SourceFile] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES))
+            found.extend(SourceFile.at(p) for p in files)
+        elif path.is_file():
+            if not os.access(path, os.R_OK):
+                raise PermissionError(f"{path}: permission denied")
+            found.append(SourceFile.at(path))
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    return found
+
+
+def unreadable_reason(source: SourceFile) -> str | None:
+    """Why the file cannot be enriched TSV at all, judged from its start; None if it may be.
+
+    Row-level damage (one line of invalid UTF-8, a NUL byte) is the rows' problem and
+    goes to bad rows. This catches whole files that are not text: binary garbage, a
+    gzip that will not inflate, compressed data under a .tsv name.
+    """
+    with source.path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if head.startswith(GZIP_MAGIC) != source.gzipped:
+        return "gzip data under a .tsv name" if head.startswith(GZIP_MAGIC) else "not gzip data"
+    if source.gzipped:
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head, SNIFF_BYTES)
+        except zlib.error as error:
+            return f"corrupt gzip: {error}"
+    if head and not any(_looks_like_tsv(line) for line in head.split(b"\n")[:-1] or [head]):
+        return f"not text: no readable tab-separated line in the first {len(head):,} bytes"
+    return gzip_damage(source) if source.gzipped else None
+
+
+def gzip_damage(source: SourceFile) -> str | None:
+    """Inflate the whole file, in constant memory, to prove it is complete.
+
+    DuckDB stops quietly at the end of a truncated gzip, which would load part of a
+    file as if it were all of it; zlib notices the missing end (and a bad CRC).
+    """
+    inflater = zlib.decompressobj(wbits=47)  # 32 + 15: gzip or zlib header, any window
+    with source.path.open("rb") as handle:
+        try:
+            while chunk := handle.read(1 << 20):
+                while chunk:
+                    inflater.decompress(chunk, 1 << 22)
+                    chunk = inflater.unconsumed_tail
+                    if inflater.eof and inflater.unused_data:  # next gzip member
+                        chunk = inflater.unused_data + chunk
+                        inflater = zlib.decompressobj(wbits=47)
+        except zlib.error as error:
+            return f"corrupt gzip: {error}"
+    return None if inflater.eof else "truncated gzip: the compressed stream ends early"
+
+
+def _looks_like_tsv(line: bytes) -> bool:
+    if b"\t" not in line or b"\x00" in line:
+        return False
+    try:  # final=False: a character cut by the sniff window is not an error
+        codecs.getincrementaldecoder("utf-8")().decode(line, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+

@@ -1,0 +1,81 @@
+"""What a load produced: per-file outcomes, bad-row reasons and the one-line summary.
+
+Reasons mirror Snowplow's loader parsing errors (NotTSV, FieldNumberMismatch,
+RowDecodingError) so people who know Snowplow's bad rows read ours without a guide.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class BadRowReason(StrEnum):
+    """Why one line did not become a raw_events row."""
+
+    NOT_TSV = "not_tsv"  # not UTF-8 text, or holds NUL bytes
+    FIELD_NUMBER_MISMATCH = "field_number_mismatch"  # not 131 tab-separated fields
+    ROW_DECODING_ERROR = "row_decoding_error"  # fields that fail their rule (named)
+
+
+class FileStatus(StrEnum):
+    """What happened to a whole file; recorded in the manifest."""
+
+    LOADED = "loaded"  # rows in raw_events and/or bad rows
+    EMPTY = "empty"  # no lines at all: recorded so it is not looked at again
+    QUARANTINED = "quarantined"  # unreadable as a whole: nothing loaded, reason kept
+    SKIPPED = "skipped"  # already in the manifest: loading it again is a no-op
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One file's outcome. Invariant: rows_in == rows_loaded + rows_bad."""
+
+    key: str
+    status: FileStatus
+    rows_in: int = 0
+    rows_loaded: int = 0
+    rows_bad: int = 0
+    blank_lines: int = 0
+    reason: str | None = None
+    seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.rows_in != self.rows_loaded + self.rows_bad:
+            raise AssertionError(
+                f"{self.key}: {self.rows_in} rows in but {self.rows_loaded} loaded "
+                f"+ {self.rows_bad} bad; refusing to record a load that lost rows"
+            )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Totals over one invocation, for the CLI's last line and its exit code."""
+
+    results: tuple[FileResult, ...]
+    seconds: float
+
+    def count(self, status: FileStatus) -> int:
+        return sum(r.status is status for r in self.results)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(r.rows_loaded for r in self.results)
+
+    @property
+    def rows_bad(self) -> int:
+        return sum(r.rows_bad for r in self.results)
+
+    @property
+    def clean(self) -> bool:
+        """No bad row and no quarantined file: what `--strict` demands."""
+        return self.rows_bad == 0 and self.count(FileStatus.QUARANTINED) == 0
+
+    def line(self) -> str:
+        rate = self.rows_loaded / self.seconds if self.seconds else 0.0
+        return (
+            f"{len(self.results)} files ({self.count(FileStatus.LOADED)} loaded, "
+            f"{self.count(FileStatus.SKIPPED)} already loaded, "
+            f"{self.count(FileStatus.EMPTY)} empty, "
+            f"{self.count(FileStatus.QUARANTINED)} quarantined): "
+            f"{self.rows_loaded:,} rows loaded, {self.rows_bad:,} bad rows "
+            f"in {self.seconds:.1f} s ({rate:,.0f} rows/s)"
+        )
