@@ -67,21 +67,30 @@ _BIGQUERY_TYPES = {
     Kind.JSON: "JSON",
 }
 
-S, I, D, M, B, T, J = Kind.STRING, Kind.INT, Kind.DOUBLE, Kind.MONEY, Kind.BOOL, Kind.TSTAMP, Kind.JSON
+# One-letter aliases keep the 131-row layout below readable as a table.
+S, N, D, M, B, T, J = (
+    Kind.STRING,
+    Kind.INT,
+    Kind.DOUBLE,
+    Kind.MONEY,
+    Kind.BOOL,
+    Kind.TSTAMP,
+    Kind.JSON,
+)
 
 # (name, kind) in canonical TSV order; required fields are marked below.
 _LAYOUT: tuple[tuple[str, Kind], ...] = (
     ("app_id", S), ("platform", S), ("etl_tstamp", T), ("collector_tstamp", T),
-    ("dvce_created_tstamp", T), ("event", S), ("event_id", Kind.UUID), ("txn_id", I),
+    ("dvce_created_tstamp", T), ("event", S), ("event_id", Kind.UUID), ("txn_id", N),
     ("name_tracker", S), ("v_tracker", S), ("v_collector", S), ("v_etl", S),
     ("user_id", S), ("user_ipaddress", S), ("user_fingerprint", S), ("domain_userid", S),
-    ("domain_sessionidx", I), ("network_userid", S), ("geo_country", S), ("geo_region", S),
+    ("domain_sessionidx", N), ("network_userid", S), ("geo_country", S), ("geo_region", S),
     ("geo_city", S), ("geo_zipcode", S), ("geo_latitude", D), ("geo_longitude", D),
     ("geo_region_name", S), ("ip_isp", S), ("ip_organization", S), ("ip_domain", S),
     ("ip_netspeed", S), ("page_url", S), ("page_title", S), ("page_referrer", S),
-    ("page_urlscheme", S), ("page_urlhost", S), ("page_urlport", I), ("page_urlpath", S),
+    ("page_urlscheme", S), ("page_urlhost", S), ("page_urlport", N), ("page_urlpath", S),
     ("page_urlquery", S), ("page_urlfragment", S), ("refr_urlscheme", S), ("refr_urlhost", S),
-    ("refr_urlport", I), ("refr_urlpath", S), ("refr_urlquery", S), ("refr_urlfragment", S),
+    ("refr_urlport", N), ("refr_urlpath", S), ("refr_urlquery", S), ("refr_urlfragment", S),
     ("refr_medium", S), ("refr_source", S), ("refr_term", S), ("mkt_medium", S),
     ("mkt_source", S), ("mkt_term", S), ("mkt_content", S), ("mkt_campaign", S),
     ("contexts", J), ("se_category", S), ("se_action", S), ("se_label", S),
@@ -89,16 +98,16 @@ _LAYOUT: tuple[tuple[str, Kind], ...] = (
     ("tr_affiliation", S), ("tr_total", M), ("tr_tax", M), ("tr_shipping", M),
     ("tr_city", S), ("tr_state", S), ("tr_country", S), ("ti_orderid", S),
     ("ti_sku", S), ("ti_name", S), ("ti_category", S), ("ti_price", M),
-    ("ti_quantity", I), ("pp_xoffset_min", I), ("pp_xoffset_max", I), ("pp_yoffset_min", I),
-    ("pp_yoffset_max", I), ("useragent", S), ("br_name", S), ("br_family", S),
+    ("ti_quantity", N), ("pp_xoffset_min", N), ("pp_xoffset_max", N), ("pp_yoffset_min", N),
+    ("pp_yoffset_max", N), ("useragent", S), ("br_name", S), ("br_family", S),
     ("br_version", S), ("br_type", S), ("br_renderengine", S), ("br_lang", S),
     ("br_features_pdf", B), ("br_features_flash", B), ("br_features_java", B),
     ("br_features_director", B), ("br_features_quicktime", B), ("br_features_realplayer", B),
     ("br_features_windowsmedia", B), ("br_features_gears", B), ("br_features_silverlight", B),
-    ("br_cookies", B), ("br_colordepth", S), ("br_viewwidth", I), ("br_viewheight", I),
+    ("br_cookies", B), ("br_colordepth", S), ("br_viewwidth", N), ("br_viewheight", N),
     ("os_name", S), ("os_family", S), ("os_manufacturer", S), ("os_timezone", S),
-    ("dvce_type", S), ("dvce_ismobile", B), ("dvce_screenwidth", I), ("dvce_screenheight", I),
-    ("doc_charset", S), ("doc_width", I), ("doc_height", I), ("tr_currency", S),
+    ("dvce_type", S), ("dvce_ismobile", B), ("dvce_screenwidth", N), ("dvce_screenheight", N),
+    ("doc_charset", S), ("doc_width", N), ("doc_height", N), ("tr_currency", S),
     ("tr_total_base", M), ("tr_tax_base", M), ("tr_shipping_base", M), ("ti_currency", S),
     ("ti_price_base", M), ("base_currency", S), ("geo_timezone", S), ("mkt_clickid", S),
     ("mkt_network", S), ("etl_tags", S), ("dvce_sent_tstamp", T), ("refr_domain_userid", S),

@@ -29,9 +29,7 @@ _FIELD_COUNT = len(ENRICHED_FIELDS)
 
 DDL = [
     f"CREATE TABLE IF NOT EXISTS {RAW_EVENTS_TABLE} ("
-    + ", ".join(
-        f"{f.name} {f.duckdb_type}{' NOT NULL' if f.required else ''}" for f in RAW_EVENTS
-    )
+    + ", ".join(f"{f.name} {f.duckdb_type}{' NOT NULL' if f.required else ''}" for f in RAW_EVENTS)
     + ")",
     f"""CREATE TABLE IF NOT EXISTS {BAD_ROWS_TABLE} (
         file_key VARCHAR NOT NULL,
@@ -58,8 +56,7 @@ DDL = [
 
 def _read_csv(columns: str, delimiter: str, rejects: bool) -> str:
     error_handling = (
-        f"store_rejects = true, rejects_table = '{REJECTS_TABLE}', "
-        f"rejects_scan = '{REJECTS_SCAN}'"
+        f"store_rejects = true, rejects_table = '{REJECTS_TABLE}', rejects_scan = '{REJECTS_SCAN}'"
         if rejects
         else "ignore_errors = true"
     )
@@ -75,7 +72,10 @@ _FIELDS = _read_csv(
     "{" + ", ".join(f"'{f.name}': 'VARCHAR'" for f in ENRICHED_FIELDS) + "}", "\t", rejects=False
 )
 
-COUNT_LINES = f"SELECT count(*) AS lines, count(line) AS rows FROM {_LINES}"
+COUNT_LINES = (
+    "SELECT count(*) AS lines, count(line) AS rows, "
+    f"count_if(contains(line, chr(0))) AS lines_with_nul FROM {_LINES}"
+)
 COUNT_REJECTED_LINES = f"SELECT count(DISTINCT line) FROM {REJECTS_TABLE}"
 DROP_REJECTS = f"DROP TABLE IF EXISTS {REJECTS_TABLE}; DROP TABLE IF EXISTS {REJECTS_SCAN}"
 
@@ -93,16 +93,20 @@ def _has_nul(text_columns: list[str]) -> str:
     return f"contains(concat({', '.join(text_columns)}), chr(0))"
 
 
-def insert_good() -> str:
-    """Cast and insert every row that passes all checks; $load_tstamp, $file_key bound."""
+def insert_good(check_nul: bool) -> str:
+    """Cast and insert every row that passes all checks; $load_tstamp, $file_key bound.
+
+    The NUL check costs a pass over every text column, so it runs only when the
+    line count found NUL bytes in the file at all.
+    """
     fields = {f: f"nullif({f.name}, '')" for f in ENRICHED_FIELDS}
     casts = ", ".join(_RULES.cast(f, raw) for f, raw in fields.items())
-    text = [f.name for f in ENRICHED_FIELDS if _RULES.failure(f, f.name) is None]
     columns = ", ".join(f.name for f in RAW_EVENTS)
     return (
         f"INSERT INTO {RAW_EVENTS_TABLE} ({columns}) "
         f"SELECT {casts}, $load_tstamp, $file_key FROM {_FIELDS} "
-        f"WHERE NOT {_any_failure(fields)} AND NOT {_has_nul(text)}"
+        f"WHERE NOT {_any_failure(fields)}"
+        + (f" AND NOT {_has_nul([f.name for f in ENRICHED_FIELDS])}" if check_nul else "")
     )
 
 

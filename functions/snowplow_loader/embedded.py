@@ -68,7 +68,7 @@ class EmbeddedLoader:
 
     def _load_rows(self, source: SourceFile, params: dict[str, Any], started: float) -> FileResult:
         db = self.connection
-        lines, rows = self._fetch(sql.COUNT_LINES, params)
+        lines, rows, lines_with_nul = self._fetch(sql.COUNT_LINES, params)
         undecodable = self._fetch(sql.COUNT_REJECTED_LINES, params)[0]
         lines, rows = lines + undecodable, rows + undecodable
         if rows == 0:
@@ -76,7 +76,9 @@ class EmbeddedLoader:
             return self._record(source, result, params, started)
         db.execute("BEGIN TRANSACTION")
         try:
-            loaded = self._fetch(sql.insert_good(), params)[0]
+            db.execute("SET preserve_insertion_order = false")  # raw rows have no order
+            loaded = self._fetch(sql.insert_good(check_nul=lines_with_nul > 0), params)[0]
+            db.execute("RESET preserve_insertion_order")  # line numbers need file order
             bad = 0
             if loaded < rows:
                 self._execute(sql.classify_lines(), params)

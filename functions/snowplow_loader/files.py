@@ -74,7 +74,7 @@ def unreadable_reason(source: SourceFile) -> str | None:
             head = zlib.decompressobj(wbits=31).decompress(head, SNIFF_BYTES)
         except zlib.error as error:
             return f"corrupt gzip: {error}"
-    if head and not any(_looks_like_tsv(line) for line in head.split(b"\n")[:-1] or [head]):
+    if head.strip() and not any(_looks_like_tsv(line) for line in head.split(b"\n")[:-1] or [head]):
         return f"not text: no readable tab-separated line in the first {len(head):,} bytes"
     return gzip_damage(source) if source.gzipped else None
 
@@ -108,4 +108,3 @@ def _looks_like_tsv(line: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-

@@ -1,0 +1,104 @@
+"""`snowplow-load`: load enriched files (or folders of them) into the local DuckDB.
+
+Exit codes: 0 when every file was accounted for (bad rows and quarantined files are
+recorded, not fatal); 1 with --strict when anything was bad; 2 on a real fault (a
+path that cannot be read, a full disk), with a message that says what to do.
+"""
+
+import argparse
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+from tqdm import tqdm
+
+from snowplow_loader.embedded import EmbeddedLoader
+from snowplow_loader.files import SourceFile, discover
+from snowplow_loader.results import FileResult, Summary
+
+DEFAULT_DATABASE = Path(os.environ.get("SNOWPLOW_DUCKDB", ".data/snowplow.duckdb"))
+
+
+def load_all(loader: EmbeddedLoader, files: list[SourceFile], progress: bool = False) -> Summary:
+    """Load files in order and total the outcome; the unit the CLI and the demo share."""
+    started = time.perf_counter()
+    results: list[FileResult] = []
+    with tqdm(
+        total=sum(f.size for f in files), unit="B", unit_scale=True, disable=not progress
+    ) as bar:
+        for source in files:
+            with _follow(bar, source.size, loader.query_progress()):
+                results.append(loader.load(source))
+    return Summary(tuple(results), time.perf_counter() - started)
+
+
+@contextmanager
+def _follow(bar: tqdm, size: int, progress: Callable[[], float]) -> Iterator[None]:
+    """Move the bar through one file while DuckDB works on it, polling its progress."""
+    base, done = bar.n, threading.Event()
+
+    def poll() -> None:
+        while not done.wait(0.5):
+            percent = progress()
+            if percent > 0:
+                bar.update(base + int(size * percent / 100) - bar.n)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    if not bar.disable:
+        poller.start()
+    try:
+        yield
+    finally:
+        done.set()
+        if poller.is_alive():
+            poller.join()
+        bar.update(base + size - bar.n)
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="snowplow-load", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "paths", nargs="+", type=Path, help="enriched .tsv / .tsv.gz files or folders"
+    )
+    parser.add_argument(
+        "--db", type=Path, default=DEFAULT_DATABASE, help="DuckDB file (env SNOWPLOW_DUCKDB)"
+    )
+    parser.add_argument(
+        "--quarantine", type=Path, help="folder for unreadable files (default: beside the db)"
+    )
+    parser.add_argument("--strict", action="store_true", help="exit 1 if any row or file was bad")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    quarantine = args.quarantine or args.db.parent / "quarantine"
+    try:
+        files = discover(args.paths)
+        with EmbeddedLoader(args.db, quarantine) as loader:
+            summary = load_all(loader, files, progress=not args.quiet and sys.stderr.isatty())
+    except (OSError, duckdb.IOException) as error:
+        print(f"snowplow-load: {error}", file=sys.stderr)
+        print(
+            "Nothing was half-loaded: each file commits whole. Fix the path or free disk "
+            "space, then run the same command again; loaded files are skipped.",
+            file=sys.stderr,
+        )
+        return 2
+    for result in summary.results:
+        if result.reason:
+            print(f"quarantined {result.key}: {result.reason}", file=sys.stderr)
+    print(summary.line())
+    if summary.rows_bad:
+        print(f"bad rows are in {args.db}: table raw_events_bad_rows", file=sys.stderr)
+    return 1 if args.strict and not summary.clean else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

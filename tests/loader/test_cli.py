@@ -1,0 +1,62 @@
+"""The CLI's contract with people and scripts: summary line, exit codes, messages."""
+
+from pathlib import Path
+
+import pytest
+from snowplow_loader.cli import main
+
+from tests.loader.conftest import lines
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    folder = tmp_path / "landing"
+    (folder / "2026" / "10").mkdir(parents=True)
+    (folder / "2026" / "10" / "a.tsv").write_text("\n".join(lines(3)) + "\n")
+    (folder / "b.tsv").write_text("\n".join([*lines(2, start=10), "broken"]) + "\n")
+    (folder / "notes.txt").write_text("not an enriched file: ignored by suffix")
+    return folder
+
+
+def test_loads_a_folder_and_prints_one_summary_line(
+    tmp_path: Path, landing: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([str(landing), "--db", str(tmp_path / "x.duckdb"), "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("2 files (2 loaded, 0 already loaded, 0 empty, 0 quarantined): ")
+    assert "5 rows loaded, 1 bad rows in " in out and out.count("\n") == 1
+    assert "raw_events_bad_rows" in err
+
+
+def test_second_run_is_a_no_op(
+    tmp_path: Path, landing: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [str(landing), "--db", str(tmp_path / "x.duckdb"), "--quiet"]
+    main(args)
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "(0 loaded, 2 already loaded" in capsys.readouterr().out
+
+
+def test_strict_fails_on_bad_rows_only(tmp_path: Path, landing: Path) -> None:
+    database = str(tmp_path / "x.duckdb")
+    assert main([str(landing / "2026"), "--db", database, "--strict", "--quiet"]) == 0
+    assert main([str(landing / "b.tsv"), "--db", database, "--strict", "--quiet"]) == 1
+
+
+def test_unreadable_path_is_a_fault_with_advice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([str(tmp_path / "missing"), "--db", str(tmp_path / "x.duckdb")]) == 2
+    err = capsys.readouterr().err
+    assert "missing: no such file or folder" in err and "run the same command again" in err
+
+
+def test_quarantined_files_are_named_with_their_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "junk.tsv").write_bytes(bytes(range(256)) * 10)
+    assert main([str(tmp_path / "junk.tsv"), "--db", str(tmp_path / "x.duckdb"), "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert "1 quarantined" in out and "junk.tsv" in err and "not text" in err
+    assert (tmp_path / "quarantine" / "junk.tsv").exists()
