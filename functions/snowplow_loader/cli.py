@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import duckdb
 from tqdm import tqdm
@@ -24,13 +25,14 @@ from snowplow_loader.results import FileResult, Summary
 DEFAULT_DATABASE = Path(os.environ.get("SNOWPLOW_DUCKDB", ".data/snowplow.duckdb"))
 
 
-def load_all(loader: EmbeddedLoader, files: list[SourceFile], progress: bool = False) -> Summary:
-    """Load files in order and total the outcome; the unit the CLI and the demo share."""
+def load_all(
+    loader: EmbeddedLoader, files: list[SourceFile], progress: TextIO | None = None
+) -> Summary:
+    """Load files in order and total the outcome; with a stream, draw a bar of bytes on it."""
     started = time.perf_counter()
     results: list[FileResult] = []
-    with tqdm(
-        total=sum(f.size for f in files), unit="B", unit_scale=True, disable=not progress
-    ) as bar:
+    total = sum(f.size for f in files)
+    with tqdm(total=total, unit="B", file=progress, disable=progress is None) as bar:
         for source in files:
             with _follow(bar, source.size, loader.query_progress()):
                 results.append(loader.load(source))
@@ -82,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         files = discover(args.paths)
         with EmbeddedLoader(args.db, quarantine) as loader:
-            summary = load_all(loader, files, progress=not args.quiet and sys.stderr.isatty())
+            show = not args.quiet and sys.stderr.isatty()
+            summary = load_all(loader, files, progress=sys.stderr if show else None)
     except (OSError, duckdb.IOException) as error:
         print(f"snowplow-load: {error}", file=sys.stderr)
         print(

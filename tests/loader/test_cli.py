@@ -1,9 +1,12 @@
 """The CLI's contract with people and scripts: summary line, exit codes, messages."""
 
+import io
 from pathlib import Path
 
 import pytest
-from snowplow_loader.cli import main
+from snowplow_loader.cli import load_all, main
+from snowplow_loader.embedded import EmbeddedLoader
+from snowplow_loader.files import discover
 
 from tests.loader.conftest import lines
 
@@ -60,3 +63,23 @@ def test_quarantined_files_are_named_with_their_reason(
     out, err = capsys.readouterr()
     assert "1 quarantined" in out and "junk.tsv" in err and "not text" in err
     assert (tmp_path / "quarantine" / "junk.tsv").exists()
+
+
+def test_a_full_disk_is_a_fault_with_advice(
+    landing: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Writes to /dev/full fail with ENOSPC, as on a full disk.
+    assert main([str(landing), "--db", "/dev/full", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "free disk space" in err
+
+
+def test_progress_bar_follows_bytes(tmp_path: Path, landing: Path) -> None:
+    stream = io.StringIO()
+    files = discover([landing])
+    with EmbeddedLoader(tmp_path / "x.duckdb") as loader:
+        summary = load_all(loader, files, progress=stream)
+    assert summary.rows_loaded == 5
+    final = stream.getvalue().split("\r")[-1]
+    total = sum(f.size for f in files)
+    assert f"{total}/{total}" in final.replace("B", "").replace(" ", "")

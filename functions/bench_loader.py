@@ -1,0 +1,140 @@
+"""Loader benchmark (`make bench`): the figures the README quotes, measured in one run.
+
+1. Throughput on 1M generated events: the loader beside DuckDB's bare read_csv of the
+   same file into a table of a fresh database file (the loader writes to a file too).
+2. Per-row Python parsing of the same rules, the approach the loader avoids.
+3. Peak memory (max RSS of a fresh process) while loading a file of at least 1.5 GB.
+Each measured step runs in its own process so RSS and caches do not leak between them.
+"""
+
+import argparse
+import json
+import re
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from snowplow_loader.contract import ENRICHED_FIELDS, Kind
+from snowplow_loader.rules import RULES
+from snowplow_sample.generate import generate
+
+BENCH_DIR = Path(".data/bench")
+GIB = 1024**3
+
+
+def _run_child(mode: str, path: Path, database: Path) -> tuple[float, float, int]:
+    """Seconds, peak RSS in GiB and rows, measured in a fresh interpreter."""
+    for stale in (database, database.with_suffix(".duckdb.wal")):
+        stale.unlink(missing_ok=True)
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(path), str(database)],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    seconds, rows, peak_kib = json.loads(output)
+    return seconds, peak_kib * 1024 / GIB, rows
+
+
+def _child(mode: str, path: Path, database: Path) -> None:
+    import duckdb
+
+    from snowplow_loader.embedded import EmbeddedLoader
+    from snowplow_loader.files import SourceFile
+
+    started = time.perf_counter()
+    if mode == "read_csv":
+        with duckdb.connect(str(database)) as db:
+            db.execute(
+                "CREATE TABLE events AS SELECT * FROM read_csv(?, delim = '\t', header = false, "
+                "quote = '', escape = '')",
+                [str(path)],
+            )
+            (rows,) = db.execute("SELECT count(*) FROM events").fetchone() or (0,)
+    else:
+        with EmbeddedLoader(database) as loader:
+            result = loader.load(SourceFile.at(path))
+            rows = result.rows_loaded + result.rows_bad
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # this process only
+    print(json.dumps([time.perf_counter() - started, rows, peak_kib]))
+
+
+def _python_per_row(path: Path, limit: int) -> float:
+    """Rows/s of a careful per-row Python parser applying the same rules (no writing)."""
+    checks = []
+    for index, field in enumerate(ENRICHED_FIELDS):
+        rule = RULES[field.kind]
+        if rule is not None and rule.pattern is not None:
+            checks.append((index, field.kind, re.compile(rule.pattern)))
+    json_fields = [i for i, f in enumerate(ENRICHED_FIELDS) if f.kind is Kind.JSON]
+    started, rows = time.perf_counter(), 0
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            values = line.rstrip("\n").split("\t")
+            assert len(values) == len(ENRICHED_FIELDS)
+            typed: list[object] = list(values)
+            for index, kind, pattern in checks:
+                if values[index]:
+                    assert pattern.fullmatch(values[index])
+                    if kind is Kind.TSTAMP:
+                        typed[index] = datetime.fromisoformat(values[index])
+                    elif kind is Kind.INT:
+                        typed[index] = int(values[index])
+                    elif kind in (Kind.DOUBLE, Kind.MONEY):
+                        typed[index] = float(values[index])
+            for index in json_fields:
+                if values[index]:
+                    typed[index] = json.loads(values[index])
+            rows += 1
+            if rows == limit:
+                break
+    return rows / (time.perf_counter() - started)
+
+
+def _events_file(name: str, events: int, seed: int) -> Path:
+    path = BENCH_DIR / f"{name}-{events}-{seed}.tsv"
+    if not path.exists():
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        generate(path, events, seed=seed)
+        print(f"generated {events:,} events ({path.stat().st_size / GIB:.2f} GiB) "
+              f"in {time.perf_counter() - started:.0f} s")  # fmt: skip
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--memory-file-gib", type=float, default=1.5)
+    args = parser.parse_args()
+
+    path = _events_file("events", args.events, seed=1)
+    database = BENCH_DIR / "bench.duckdb"
+    base_s, base_peak, rows = _run_child("read_csv", path, database)
+    load_s, load_peak, loaded = _run_child("loader", path, database)
+    assert rows == loaded == args.events
+    python_rate = _python_per_row(path, limit=50_000)
+    size = path.stat().st_size / GIB
+    print(f"\nfile: {args.events:,} events, {size:.2f} GiB ({path.stat().st_size / rows:,.0f} B/event)")
+    print(f"DuckDB read_csv into a table : {base_s:6.1f} s  {rows / base_s:>9,.0f} rows/s  "
+          f"peak {base_peak:.2f} GiB")
+    print(f"snowplow-load (validated)    : {load_s:6.1f} s  {loaded / load_s:>9,.0f} rows/s  "
+          f"peak {load_peak:.2f} GiB")
+    print(f"per-row Python parsing       :           {python_rate:>9,.0f} rows/s")
+    print(f"loader / read_csv            : {base_s / load_s:.2f}x   (target >= 0.8x)")
+    print(f"loader / per-row Python      : {loaded / load_s / python_rate:.1f}x   (target >= 10x)")
+
+    big = path
+    if size < args.memory_file_gib:
+        events = int(args.events * args.memory_file_gib / size) + 1
+        big = _events_file("events", events, seed=2)
+    _, peak, _ = _run_child("loader", big, database)
+    print(f"peak RSS loading {big.stat().st_size / GIB:.2f} GiB: {peak:.2f} GiB   (target < 2 GiB)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        _child(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
+    else:
+        main()
