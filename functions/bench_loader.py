@@ -19,7 +19,7 @@ from pathlib import Path
 
 from snowplow_loader.contract import ENRICHED_FIELDS, Kind
 from snowplow_loader.rules import RULES
-from snowplow_sample.generate import generate
+from snowplow_sample import generate
 
 BENCH_DIR = Path(".data/bench")
 GIB = 1024**3
@@ -39,7 +39,6 @@ def _run_child(mode: str, path: Path, database: Path) -> tuple[float, float, int
 
 def _child(mode: str, path: Path, database: Path) -> None:
     import duckdb
-
     from snowplow_loader.embedded import EmbeddedLoader
     from snowplow_loader.files import SourceFile
 
@@ -116,11 +115,16 @@ def main() -> None:
     assert rows == loaded == args.events
     python_rate = _python_per_row(path, limit=50_000)
     size = path.stat().st_size / GIB
-    print(f"\nfile: {args.events:,} events, {size:.2f} GiB ({path.stat().st_size / rows:,.0f} B/event)")
-    print(f"DuckDB read_csv into a table : {base_s:6.1f} s  {rows / base_s:>9,.0f} rows/s  "
-          f"peak {base_peak:.2f} GiB")
-    print(f"snowplow-load (validated)    : {load_s:6.1f} s  {loaded / load_s:>9,.0f} rows/s  "
-          f"peak {load_peak:.2f} GiB")
+    per_event = path.stat().st_size / rows
+    print(f"\nfile: {args.events:,} events, {size:.2f} GiB ({per_event:,.0f} B/event)")
+    print(
+        f"DuckDB read_csv into a table : {base_s:6.1f} s  {rows / base_s:>9,.0f} rows/s  "
+        f"peak {base_peak:.2f} GiB"
+    )
+    print(
+        f"snowplow-load (validated)    : {load_s:6.1f} s  {loaded / load_s:>9,.0f} rows/s  "
+        f"peak {load_peak:.2f} GiB"
+    )
     print(f"per-row Python parsing       :           {python_rate:>9,.0f} rows/s")
     print(f"loader / read_csv            : {base_s / load_s:.2f}x   (target >= 0.8x)")
     print(f"loader / per-row Python      : {loaded / load_s / python_rate:.1f}x   (target >= 10x)")
