@@ -76,9 +76,7 @@ class EmbeddedLoader:
             return self._record(source, result, params, started)
         db.execute("BEGIN TRANSACTION")
         try:
-            db.execute("SET preserve_insertion_order = false")  # raw rows have no order
-            loaded = self._fetch(sql.insert_good(check_nul=lines_with_nul > 0), params)[0]
-            db.execute("RESET preserve_insertion_order")  # line numbers need file order
+            loaded = self._insert_good(lines_with_nul > 0, params)
             bad = 0
             if loaded < rows:
                 self._execute(sql.classify_lines(), params)
@@ -89,6 +87,14 @@ class EmbeddedLoader:
             db.execute("ROLLBACK")
             raise
         return result
+
+    def _insert_good(self, check_nul: bool, params: dict[str, Any]) -> int:
+        """Raw rows have no order, and not keeping one halves the insert's memory."""
+        self.connection.execute("SET preserve_insertion_order = false")
+        try:
+            return int(self._fetch(sql.insert_good(check_nul), params)[0])
+        finally:  # classify_lines numbers lines by the order rows come out in
+            self.connection.execute("RESET preserve_insertion_order")
 
     def _execute(self, query: str, params: dict[str, Any]) -> duckdb.DuckDBPyConnection:
         """Run with the parameters the query names (DuckDB refuses unused ones)."""
