@@ -63,7 +63,7 @@ def _python_per_row(path: Path, limit: int) -> float:
     """
     with warnings.catch_warnings():  # the 2017 SDK has invalid escapes in its regexes
         warnings.simplefilter("ignore", SyntaxWarning)
-        from snowplow_analytics_sdk.event_transformer import transform
+        from snowplow_analytics_sdk.event_transformer import transform  # type: ignore[import-untyped]
 
     with path.open(encoding="utf-8") as handle:
         sample = [line.rstrip("\n") for line, _ in zip(handle, range(limit), strict=False)]
