@@ -112,3 +112,18 @@ def test_line_numbers_count_blank_and_undecodable_lines(
     assert result.blank_lines == 1
     numbers = [(n, reason) for n, reason, _, _ in bad_rows(loader)]
     assert numbers == [(3, BadRowReason.NOT_TSV), (5, BadRowReason.ROW_DECODING_ERROR)]
+
+
+def test_line_numbers_stay_exact_when_a_large_file_is_read_in_parallel(
+    loader: EmbeddedLoader, load_bytes: LoadBytes
+) -> None:
+    # ~100 MB: several of DuckDB's read buffers, so threads read parts of it at once.
+    padding = "p" * 2_500
+    broken = {7, 12_345, 20_001, 39_999}
+    data = "\n".join(
+        line(n, event_id="bad") if n in broken else line(n, page_title=padding)
+        for n in range(1, 40_001)
+    )
+    result = load_bytes("large.tsv", data.encode())
+    assert (result.rows_loaded, result.rows_bad) == (40_000 - len(broken), len(broken))
+    assert [n for n, *_ in bad_rows(loader)] == sorted(broken)
