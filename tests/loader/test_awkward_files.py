@@ -91,7 +91,9 @@ def test_unreadable_files_are_quarantined_whole(
     assert manifest == [("quarantined", result.reason)]
 
 
-@pytest.mark.parametrize("data", [b"", b"\n\n", gzip.compress(b"")])
+@pytest.mark.parametrize(
+    "data", [b"", b"\n\n", gzip.compress(b"", mtime=0)], ids=["zero-bytes", "blank-lines", "gzip"]
+)
 def test_empty_files_are_recorded_and_load_nothing(
     loader: EmbeddedLoader, load_bytes: LoadBytes, data: bytes
 ) -> None:
