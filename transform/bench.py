@@ -1,0 +1,179 @@
+"""Benchmark of the dbt project on DuckDB (`make bench`; not a timed test).
+
+Two measurements on about a month of events:
+
+1. End to end: load every enriched TSV file into a fresh DuckDB file with the loader,
+   then `dbt build`. Wall time and the process's peak memory (loader and dbt both run
+   in this process).
+2. Incremental: the same events, stamped as if each day had been loaded just after it
+   ended, minus the last day; a full `dbt build --full-refresh`; then the last day
+   arrives and `dbt build` runs incrementally. The incremental build should cost at most
+   15 % of the full one.
+
+Input: a folder of enriched TSV files (`make bench` generates a month of 1M events with
+snowplow-sample), or a DuckDB file whose raw_events is already loaded (then only the
+second measurement runs).
+
+    python transform/bench.py (--tsv DIR | --duckdb FILE) [--work DIR]
+"""
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from snowplow_dbt.runner import DbtProject, node_timings
+from snowplow_loader.embedded import EmbeddedLoader
+from snowplow_loader.files import discover
+
+FULL_BUILD_SHARE = 0.15
+END_TO_END_SECONDS = 60.0
+PEAK_MEMORY_GB = 4.0
+THREADS = int(os.environ.get("SNOWPLOW_BENCH_THREADS", "4"))
+
+
+@dataclass
+class Timing:
+    """Wall seconds of a `dbt build`, and the seconds its models spent executing."""
+
+    seconds: float
+    model_seconds: float
+
+
+def peak_memory_gb() -> float:
+    """Peak resident memory of this process so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def timed_build(project: DbtProject, *args: str) -> Timing:
+    """`dbt build` as the daily job runs it: unit tests are for CI, not production runs."""
+    started = time.perf_counter()
+    result = project.build("--exclude", "resource_type:unit_test", *args)
+    models = sum(t for node, t in node_timings(result).items() if node.startswith("model."))
+    return Timing(time.perf_counter() - started, models)
+
+
+def count(database: Path, sql: str) -> int:
+    with duckdb.connect(str(database)) as connection:
+        (value,) = connection.execute(sql).fetchone() or (0,)
+    return int(value)
+
+
+def end_to_end(files: list[Path], work: Path) -> tuple[float, float, Timing, int]:
+    """Load all files into a new database and build; (load s, total s, build, events)."""
+    database = work / "end-to-end.duckdb"
+    database.unlink(missing_ok=True)
+    started = time.perf_counter()
+    with EmbeddedLoader(database) as loader:
+        for source in discover(files):
+            loader.load(source)
+    loaded = time.perf_counter() - started
+    project = DbtProject.local(work / "dbt-end-to-end", database)
+    project.threads = THREADS
+    build = timed_build(project)
+    events = count(database, "select count(*) from raw_events")
+    return loaded, time.perf_counter() - started, build, events
+
+
+def daily_loads(database: Path) -> int:
+    """Stamp every event as loaded in the hourly file after it was collected (as a loader
+    fed every hour would), and hold back the last full day (with the few stragglers after
+    it) in `held_back`; returns how many events were held back."""
+    with duckdb.connect(str(database)) as connection:
+        # rewritten in load order, as the loader appends it (DuckDB's zone maps then
+        # prune load_tstamp ranges the way BigQuery's partitions do)
+        connection.execute(
+            "create table stamped as select * replace ("
+            "date_trunc('hour', collector_tstamp) + interval 1 hour as load_tstamp) "
+            "from raw_events order by load_tstamp, load_file_key"
+        )
+        connection.execute("drop table raw_events")
+        connection.execute("alter table stamped rename to raw_events")
+        connection.execute("drop table if exists held_back")
+        connection.execute(
+            """
+            create table held_back as
+            with days as (
+                select cast(collector_tstamp as date) as day, count(*) as events
+                from raw_events group by 1
+            )
+            select * from raw_events
+            where cast(collector_tstamp as date) >= (
+                select max(day) from days where events >= 0.5 * (select median(events) from days)
+            )
+            """
+        )
+        connection.execute(
+            "delete from raw_events where load_tstamp >= (select min(load_tstamp) from held_back)"
+        )
+        (held,) = connection.execute("select count(*) from held_back").fetchone() or (0,)
+    return int(held)
+
+
+def incremental(source: Path, work: Path) -> tuple[Timing, Timing, int, int]:
+    """(full build, incremental build, events in the full build, events added)."""
+    database = work / "incremental.duckdb"
+    shutil.copyfile(source, database)
+    held = daily_loads(database)
+    project = DbtProject.local(work / "dbt-incremental", database)
+    project.threads = THREADS
+    full = timed_build(project, "--full-refresh")
+    before = count(database, "select count(*) from raw_events")
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("insert into raw_events select * from held_back")
+        connection.execute("drop table held_back")
+    added = timed_build(project)
+    return full, added, before, held
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--tsv", type=Path, help="folder of enriched TSV files")
+    source.add_argument("--duckdb", type=Path, help="DuckDB file with raw_events loaded")
+    parser.add_argument("--work", type=Path, default=Path(".data/bench"), help="scratch folder")
+    args = parser.parse_args(argv)
+    work: Path = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+
+    failures = []
+    loaded_db: Path
+    if args.duckdb is None:
+        load_s, total_s, build, events = end_to_end([args.tsv], work)
+        peak = peak_memory_gb()
+        print(
+            f"end to end: {events:,} events, load {load_s:.1f} s + dbt build {build.seconds:.1f} s"
+            f" = {total_s:.1f} s; peak memory {peak:.2f} GB"
+        )
+        if total_s > END_TO_END_SECONDS:
+            failures.append(f"end to end {total_s:.1f} s > {END_TO_END_SECONDS:.0f} s")
+        if peak > PEAK_MEMORY_GB:
+            failures.append(f"peak memory {peak:.2f} GB > {PEAK_MEMORY_GB:.0f} GB")
+        loaded_db = work / "end-to-end.duckdb"
+    else:
+        loaded_db = args.duckdb.resolve()
+
+    full, added, events, held = incremental(loaded_db, work)
+    share = added.seconds / full.seconds
+    model_share = added.model_seconds / full.model_seconds
+    print(f"{'dbt build':38} {'wall s':>8} {'models s':>9}")
+    print(f"{f'full ({events:,} events)':38} {full.seconds:>8.1f} {full.model_seconds:>9.1f}")
+    label = f"incremental (+{held:,} events, one day)"
+    print(f"{label:38} {added.seconds:>8.1f} {added.model_seconds:>9.1f}")
+    print(f"{'incremental / full':38} {share:>8.0%} {model_share:>9.0%}")
+    if share > FULL_BUILD_SHARE:
+        failures.append(f"incremental build {share:.0%} > {FULL_BUILD_SHARE:.0%} of the full build")
+    for failure in failures:
+        print(f"FAIL: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

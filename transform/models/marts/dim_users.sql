@@ -1,0 +1,109 @@
+-- depends_on: {{ ref('int_snowplow__users_this_run') }}
+{#-
+  One row per domain_userid, from its web sessions: first and last session, totals, and
+  the referrer and marketing fields of the first session (first touch).
+  Incremental by user: the users of the sessions processed this run
+  (int_snowplow__users_this_run) are recomputed from all their sessions and replaced.
+-#}
+{{
+  config(
+    incremental_strategy=snowplow_incremental_strategy(),
+    meta={'snowplow_replace': {'key': 'domain_userid', 'keys_from': 'int_snowplow__users_this_run',
+                               'bound': 'none'}},
+    cluster_by=snowplow_cluster_by(['domain_userid']),
+  )
+}}
+
+with sessions as (
+
+    select * from {{ ref('fct_sessions') }}
+    where domain_userid is not null
+    {%- if is_incremental() %}
+      and domain_userid in (select domain_userid from {{ ref('int_snowplow__users_this_run') }})
+    {%- endif %}
+
+),
+
+ranked as (
+
+    select
+        *,
+        -- first session: earliest start; last session: latest end; ties are broken by
+        -- the other end of the session, earlier first, then by id
+        row_number() over (
+            partition by domain_userid order by start_tstamp, end_tstamp, domain_sessionid
+        ) as session_index,
+        row_number() over (
+            partition by domain_userid order by end_tstamp desc, start_tstamp, domain_sessionid
+        ) as session_index_from_last,
+        last_value(user_id ignore nulls) over (
+            partition by domain_userid order by start_tstamp, domain_sessionid
+            rows between unbounded preceding and unbounded following
+        ) as latest_user_id
+    from sessions
+
+),
+
+totals as (
+
+    select
+        domain_userid,
+        min(start_tstamp) as start_tstamp,
+        max(end_tstamp) as end_tstamp,
+        count(*) as sessions,
+        sum(case when is_engaged then 1 else 0 end) as engaged_sessions,
+        count(distinct start_date) as active_days,
+        sum(page_views) as page_views,
+        sum(engaged_time_in_s) as engaged_time_in_s
+    from sessions
+    group by domain_userid
+
+)
+
+select
+    totals.domain_userid,
+    first_session.latest_user_id as user_id,
+    first_session.network_userid,
+    totals.start_tstamp,
+    totals.end_tstamp,
+    first_session.domain_sessionid as first_session_id,
+    last_session.domain_sessionid as last_session_id,
+    totals.sessions,
+    totals.engaged_sessions,
+    totals.active_days,
+    totals.page_views,
+    totals.engaged_time_in_s,
+    first_session.first_page_url,
+    first_session.first_page_title,
+    first_session.first_page_urlhost,
+    first_session.first_page_urlpath,
+    last_session.last_page_url,
+    last_session.last_page_title,
+    last_session.last_page_urlhost,
+    last_session.last_page_urlpath,
+    first_session.referrer,
+    first_session.refr_urlscheme,
+    first_session.refr_urlhost,
+    first_session.refr_urlpath,
+    first_session.refr_urlquery,
+    first_session.refr_medium,
+    first_session.refr_source,
+    first_session.refr_term,
+    first_session.mkt_medium,
+    first_session.mkt_source,
+    first_session.mkt_term,
+    first_session.mkt_content,
+    first_session.mkt_campaign,
+    first_session.mkt_clickid,
+    first_session.mkt_network,
+    first_session.geo_country as first_geo_country,
+    first_session.geo_region_name as first_geo_region_name,
+    first_session.geo_city as first_geo_city,
+    first_session.br_lang as first_br_lang
+from totals
+inner join ranked as first_session
+    on first_session.domain_userid = totals.domain_userid
+   and first_session.session_index = 1
+inner join ranked as last_session
+    on last_session.domain_userid = totals.domain_userid
+   and last_session.session_index_from_last = 1

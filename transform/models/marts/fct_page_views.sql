@@ -1,0 +1,77 @@
+{#-
+  Page views: one row per page_view_id within a web session, with engaged time and
+  scroll depth. Page views known only from pings (the page_view event fell in another
+  session or was lost) are kept and flagged: sessions count them.
+  Incremental by session, like fct_sessions.
+-#}
+-- depends_on: {{ ref('int_snowplow__sessions_this_run') }}
+{{
+  config(
+    incremental_strategy=snowplow_incremental_strategy(),
+    meta={'snowplow_replace': {'key': 'domain_sessionid', 'keys_from': 'int_snowplow__sessions_this_run',
+                      'bound': 'session_start', 'bound_column': 'start_tstamp'}},
+    partition_by=snowplow_partition_by('start_tstamp', 'timestamp'),
+    cluster_by=snowplow_cluster_by(['domain_sessionid', 'page_view_id']),
+  )
+}}
+
+select
+    page_view_key,
+    page_view_id,
+    domain_sessionid,
+    event_id,
+    domain_userid,
+    user_id,
+    network_userid,
+    app_id,
+    platform,
+    has_page_view_event,
+    page_view_in_session_index,
+    start_tstamp,
+    end_tstamp,
+    cast(start_tstamp as date) as start_date,
+    collector_tstamp,
+    dvce_created_tstamp,
+    derived_tstamp,
+    engaged_time_in_s,
+    absolute_time_in_s,
+    horizontal_pixels_scrolled,
+    vertical_pixels_scrolled,
+    horizontal_percentage_scrolled,
+    vertical_percentage_scrolled,
+    doc_width,
+    doc_height,
+    br_viewwidth,
+    br_viewheight,
+    page_url,
+    page_title,
+    page_urlscheme,
+    page_urlhost,
+    page_urlpath,
+    page_urlquery,
+    page_urlfragment,
+    page_referrer,
+    refr_urlscheme,
+    refr_urlhost,
+    refr_urlpath,
+    refr_urlquery,
+    refr_urlfragment,
+    refr_medium,
+    refr_source,
+    refr_term,
+    mkt_medium,
+    mkt_source,
+    mkt_term,
+    mkt_content,
+    mkt_campaign,
+    mkt_clickid,
+    mkt_network,
+    geo_country,
+    geo_region_name,
+    geo_city,
+    geo_timezone,
+    br_lang,
+    useragent,
+    dvce_type,
+    os_timezone
+from {{ ref('int_snowplow__page_views_this_run') }}

@@ -1,0 +1,168 @@
+{#-
+  One row per event_id: raw events renamed and cast, page_view_id taken from the web_page
+  context, events sent more than days_late_allowed after creation dropped, duplicates
+  removed (earliest collector_tstamp, then dvce_created_tstamp, then a deterministic tie-break).
+
+  Incremental: reads the raw rows loaded since this table's high-water mark minus the
+  look-back (a literal, so BigQuery prunes raw_events' load_tstamp partitions), compares
+  them with the copies of the same event_ids already stored, and replaces those.
+-#}
+{{
+  config(
+    incremental_strategy=snowplow_incremental_strategy(),
+    meta={'snowplow_replace': {'key': 'event_id', 'bound': 'stg_copies', 'bound_column': 'load_tstamp'}},
+    partition_by=snowplow_partition_by('load_tstamp', 'timestamp'),
+    cluster_by=snowplow_cluster_by(['domain_sessionid', 'event_name']),
+  )
+}}
+
+{%- set columns = [
+    'event_id', 'event_name', 'event_type', 'event_vendor', 'event_version', 'app_id', 'platform',
+    'collector_tstamp', 'dvce_created_tstamp', 'dvce_sent_tstamp', 'derived_tstamp', 'etl_tstamp',
+    'load_tstamp', 'load_file_key', 'event_fingerprint',
+    'user_id', 'domain_userid', 'network_userid', 'domain_sessionid', 'domain_sessionidx',
+    'page_view_id', 'page_url', 'page_title', 'page_referrer', 'page_urlscheme', 'page_urlhost',
+    'page_urlpath', 'page_urlquery', 'page_urlfragment',
+    'refr_urlscheme', 'refr_urlhost', 'refr_urlpath', 'refr_urlquery', 'refr_urlfragment',
+    'refr_medium', 'refr_source', 'refr_term',
+    'mkt_medium', 'mkt_source', 'mkt_term', 'mkt_content', 'mkt_campaign', 'mkt_clickid', 'mkt_network',
+    'geo_country', 'geo_region_name', 'geo_city', 'geo_timezone',
+    'br_lang', 'br_viewwidth', 'br_viewheight', 'doc_width', 'doc_height',
+    'pp_xoffset_min', 'pp_xoffset_max', 'pp_yoffset_min', 'pp_yoffset_max',
+    'useragent', 'dvce_type', 'os_timezone',
+] -%}
+
+{%- set lower = none -%}
+{%- set copies_from = none -%}
+{%- if is_incremental() -%}
+  {%- set lower = snowplow_stg_lower() -%}
+  {%- if lower is not none -%}
+    {%- set copies_from = snowplow_stg_copies_from(lower) -%}
+  {%- endif -%}
+{%- endif %}
+
+with source as (
+
+    select * from {{ source('snowplow', 'raw_events') }}
+    where {{ snowplow_start_filter('load_tstamp') }}
+    {%- if lower is not none %}
+      and load_tstamp > {{ snowplow_timestamp_literal(lower) }}
+    {%- endif %}
+
+),
+
+renamed as (
+
+    select
+        event_id,
+        event_name,
+        event as event_type,
+        event_vendor,
+        event_version,
+        app_id,
+        platform,
+
+        collector_tstamp,
+        dvce_created_tstamp,
+        dvce_sent_tstamp,
+        derived_tstamp,
+        etl_tstamp,
+        load_tstamp,
+        load_file_key,
+        event_fingerprint,
+
+        user_id,
+        domain_userid,
+        network_userid,
+        domain_sessionid,
+        cast(domain_sessionidx as {{ dbt.type_int() }}) as domain_sessionidx,
+
+        cast({{ snowplow_context_value(
+            'contexts', 'iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-', 'id') }}
+            as {{ dbt.type_string() }}) as page_view_id,
+        page_url,
+        page_title,
+        page_referrer,
+        page_urlscheme,
+        page_urlhost,
+        page_urlpath,
+        page_urlquery,
+        page_urlfragment,
+
+        refr_urlscheme,
+        refr_urlhost,
+        refr_urlpath,
+        refr_urlquery,
+        refr_urlfragment,
+        refr_medium,
+        refr_source,
+        refr_term,
+
+        mkt_medium,
+        mkt_source,
+        mkt_term,
+        mkt_content,
+        mkt_campaign,
+        mkt_clickid,
+        mkt_network,
+
+        geo_country,
+        geo_region_name,
+        geo_city,
+        geo_timezone,
+
+        br_lang,
+        cast(br_viewwidth as {{ dbt.type_int() }}) as br_viewwidth,
+        cast(br_viewheight as {{ dbt.type_int() }}) as br_viewheight,
+        cast(doc_width as {{ dbt.type_int() }}) as doc_width,
+        cast(doc_height as {{ dbt.type_int() }}) as doc_height,
+        cast(pp_xoffset_min as {{ dbt.type_int() }}) as pp_xoffset_min,
+        cast(pp_xoffset_max as {{ dbt.type_int() }}) as pp_xoffset_max,
+        cast(pp_yoffset_min as {{ dbt.type_int() }}) as pp_yoffset_min,
+        cast(pp_yoffset_max as {{ dbt.type_int() }}) as pp_yoffset_max,
+        useragent,
+        dvce_type,
+        os_timezone
+
+    from source
+    -- late-event rule: an event sent more than days_late_allowed after it was created is
+    -- dropped (without both timestamps there is nothing to judge, so it is kept)
+    where dvce_sent_tstamp is null
+       or dvce_created_tstamp is null
+       or dvce_sent_tstamp <= {{ snowplow_add_days('dvce_created_tstamp', var('snowplow__days_late_allowed')) }}
+
+),
+
+candidates as (
+
+    select {{ columns | join(', ') }} from renamed
+    {%- if is_incremental() %}
+    union all
+    -- copies already stored for the same event_ids compete again, so a late copy with an
+    -- earlier collector_tstamp wins exactly as it would in a full refresh
+    select {{ columns | join(', ') }} from {{ this }}
+    {%- if copies_from is none %}
+    where false
+    {%- else %}
+    where load_tstamp >= {{ snowplow_timestamp_literal(copies_from) }}
+      and event_id in (select event_id from renamed)
+    {%- endif %}
+    {%- endif %}
+
+)
+
+select * from candidates
+qualify row_number() over (
+    partition by event_id
+    order by
+        collector_tstamp asc nulls last,
+        dvce_created_tstamp asc nulls last,
+        derived_tstamp asc nulls last,
+        dvce_sent_tstamp asc nulls last,
+        etl_tstamp asc nulls last,
+        load_tstamp asc nulls last,
+        load_file_key asc nulls last,
+        event_fingerprint asc nulls last,
+        domain_sessionid asc nulls last,
+        page_view_id asc nulls last
+) = 1

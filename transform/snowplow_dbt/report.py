@@ -1,0 +1,56 @@
+"""A short text summary of the built marts, for `make demo`."""
+
+from pathlib import Path
+
+import duckdb
+
+
+def summary(database: Path, days: int = 7) -> str:
+    """Totals (sessions, users, page views, engaged time, bounce rate) and the last days."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        totals = connection.execute(
+            """
+            select
+                count(*) as sessions,
+                count(distinct domain_userid) as users,
+                coalesce(sum(page_views), 0) as page_views,
+                coalesce(sum(engaged_time_in_s), 0) as engaged_time_in_s,
+                avg(case when is_bounce then 1.0 else 0.0 end) as bounce_rate
+            from fct_sessions
+            """
+        ).fetchone()
+        daily = connection.execute(
+            """
+            select activity_date, sessions, active_users, page_views, engaged_time_in_s, bounce_rate
+            from daily_active_users
+            order by activity_date desc
+            limit ?
+            """,
+            [days],
+        ).fetchall()
+        segments = connection.execute(
+            "select engagement_segment, count(*) from user_engagement group by 1 order by 2 desc"
+        ).fetchall()
+    if totals is None:
+        return "no sessions"
+    sessions, users, page_views, engaged, bounce = totals
+    header = (
+        f"{'':12} {'sessions':>9} {'users':>8} {'page views':>11} {'engaged h':>10} {'bounce':>7}"
+    )
+    lines = [
+        header,
+        f"{'all':12} {sessions:>9,} {users:>8,} {page_views:>11,} {engaged / 3600:>10.1f} "
+        f"{_percent(bounce):>7}",
+    ]
+    for day, day_sessions, day_users, day_views, day_engaged, day_bounce in sorted(daily):
+        lines.append(
+            f"{day.isoformat():12} {day_sessions:>9,} {day_users:>8,} {day_views:>11,} "
+            f"{day_engaged / 3600:>10.1f} {_percent(day_bounce):>7}"
+        )
+    if segments:
+        lines.append("users by engagement segment: " + ", ".join(f"{s} {n:,}" for s, n in segments))
+    return "\n".join(lines)
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
