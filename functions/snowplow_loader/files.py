@@ -7,6 +7,7 @@ same place load once; a rewritten file (new size or mtime) is a new generation.
 import codecs
 import os
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,16 +68,28 @@ def unreadable_reason(source: SourceFile) -> str | None:
     """
     with source.path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
-    if head.startswith(GZIP_MAGIC) != source.gzipped:
+    reason = sniff(head, source.gzipped)
+    if reason is None and source.gzipped:
+        return gzip_damage(source)
+    return reason
+
+
+def sniff(head: bytes, gzipped: bool) -> str | None:
+    """The verdict of ``unreadable_reason`` on a file's first SNIFF_BYTES raw bytes.
+
+    Separate from the file so a stream (a GCS download) gets the very same verdict
+    as a local file; completeness of a gzip is the stream's to prove (``Inflater``).
+    """
+    if head.startswith(GZIP_MAGIC) != gzipped:
         return "gzip data under a .tsv name" if head.startswith(GZIP_MAGIC) else "not gzip data"
-    if source.gzipped:
+    if gzipped:
         try:
             head = zlib.decompressobj(wbits=31).decompress(head, SNIFF_BYTES)
         except zlib.error as error:
             return f"corrupt gzip: {error}"
     if head.strip() and not any(_looks_like_tsv(line) for line in head.split(b"\n")[:-1] or [head]):
         return f"not text: no readable tab-separated line in the first {len(head):,} bytes"
-    return gzip_damage(source) if source.gzipped else None
+    return None
 
 
 def gzip_damage(source: SourceFile) -> str | None:
@@ -85,19 +98,47 @@ def gzip_damage(source: SourceFile) -> str | None:
     DuckDB stops quietly at the end of a truncated gzip, which would load part of a
     file as if it were all of it; zlib notices the missing end (and a bad CRC).
     """
-    inflater = zlib.decompressobj(wbits=47)  # 32 + 15: gzip or zlib header, any window
+    inflater = Inflater()
     with source.path.open("rb") as handle:
         try:
             while chunk := handle.read(1 << 20):
-                while chunk:
-                    inflater.decompress(chunk, 1 << 22)
-                    chunk = inflater.unconsumed_tail
-                    if inflater.eof and inflater.unused_data:  # next gzip member
-                        chunk = inflater.unused_data + chunk
-                        inflater = zlib.decompressobj(wbits=47)
+                for _ in inflater.feed(chunk):
+                    pass
         except zlib.error as error:
             return f"corrupt gzip: {error}"
-    return None if inflater.eof else "truncated gzip: the compressed stream ends early"
+    return inflater.damage()
+
+
+class Inflater:
+    """Inflates gzip (every member of a multi-member file) chunk by chunk.
+
+    Output comes in pieces of at most OUTPUT_BYTES, so a highly compressed chunk
+    never expands into memory at once. ``feed`` raises zlib.error on corrupt data;
+    ``damage`` says whether the stream ended where a gzip must.
+    """
+
+    OUTPUT_BYTES = 1 << 22
+
+    def __init__(self) -> None:
+        self._inflater = zlib.decompressobj(wbits=47)  # 32 + 15: gzip or zlib header
+
+    def feed(self, chunk: bytes) -> Iterator[bytes]:
+        while True:
+            piece = self._inflater.decompress(chunk, self.OUTPUT_BYTES)
+            if piece:
+                yield piece
+            chunk = self._inflater.unconsumed_tail
+            if self._inflater.eof and self._inflater.unused_data:  # next gzip member
+                chunk = self._inflater.unused_data + chunk
+                self._inflater = zlib.decompressobj(wbits=47)
+            elif not chunk and len(piece) < self.OUTPUT_BYTES:
+                return  # a full piece may leave output inside zlib: drain it first
+
+    def damage(self) -> str | None:
+        """None when the stream so far ends a gzip member; the reason otherwise."""
+        if self._inflater.eof:
+            return None
+        return "truncated gzip: the compressed stream ends early"
 
 
 def _looks_like_tsv(line: bytes) -> bool:

@@ -96,3 +96,88 @@ class DuckDBRules:
             # (month 13, a decimal too wide, a number out of range).
             valid += f" AND TRY_CAST({raw} AS {field.duckdb_type}) IS NOT NULL"
         return valid
+
+
+def _bigquery_quote(text: str) -> str:
+    """A GoogleSQL string literal (backslash escapes; '' is not an escape there)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+# A NUMERIC that DuckDB's DECIMAL(18,2) can hold after rounding: |value| < 10^16.
+_MONEY_LIMIT = "NUMERIC '10000000000000000'"
+
+
+class BigQueryRules:
+    """Renders the same rules as GoogleSQL, for the staging query of the Cloud Function.
+
+    Patterns stay RE2 (REGEXP_CONTAINS anchored with ^(?:...)$ is DuckDB's
+    regexp_full_match) and casts become SAFE_CAST, so both engines accept and refuse
+    the same values. Where BigQuery's casts differ from DuckDB's, the text is first
+    brought to what DuckDB would accept: sub-microsecond digits are cut (DuckDB
+    truncates them, BigQuery refuses them), amounts are rounded to the 2 decimals of
+    DECIMAL(18,2) and held to its range.
+
+    Checks are rendered per kind rather than per field: the query unnests each line's
+    fields beside a small spec (name, kind, required) and applies one CASE over the
+    kind, so the statement stays a few kilobytes instead of one check per column.
+    """
+
+    def cast(self, field: Field, raw: str) -> str:
+        """The typed value of a field that passed its checks (NULL, never an error)."""
+        match field.kind:
+            case Kind.STRING | Kind.UUID:
+                return raw
+            case Kind.BOOL:
+                return f"({raw} = '1')"
+            case Kind.TSTAMP:
+                return f"SAFE_CAST({self._micros(raw)} AS TIMESTAMP)"
+            case Kind.MONEY:
+                return f"ROUND(SAFE_CAST({raw} AS NUMERIC), 2)"
+            case Kind.JSON:
+                return f"SAFE.PARSE_JSON({raw}, wide_number_mode => 'round')"
+            case _:
+                return f"SAFE_CAST({raw} AS {field.bigquery_type})"
+
+    def valid(self, kind: Kind, raw: str) -> str:
+        """TRUE when a non-empty text is a valid value of the kind (never NULL)."""
+        rule = RULES[kind]
+        if rule is None:
+            return "TRUE"
+        typed = self.cast(Field("_", kind), raw)
+        if rule.self_describing_json:
+            return (
+                f"COALESCE({typed} IS NOT NULL AND STARTS_WITH({raw}, '{{') "
+                f"AND STRPOS({raw}, '\"schema\"') > 0 AND STRPOS({raw}, '\"data\"') > 0, FALSE)"
+            )
+        assert rule.pattern is not None
+        valid = f"REGEXP_CONTAINS({raw}, r'^(?:{rule.pattern})$')"
+        if kind is Kind.MONEY:
+            # COALESCE: a failed cast must read as invalid, never as an unknown.
+            valid += f" AND COALESCE(ABS({typed}) < {_MONEY_LIMIT}, FALSE)"
+        elif kind not in (Kind.BOOL, Kind.UUID):  # their pattern is the whole rule
+            valid += f" AND {typed} IS NOT NULL"
+        return valid
+
+    def failure(self, required: str, kind: str, raw: str) -> str:
+        """TRUE when a field fails; ``required`` and ``kind`` are SQL of the field's spec."""
+        cases = " ".join(
+            f"WHEN '{k}' THEN NOT ({self.valid(k, raw)})" for k, rule in RULES.items() if rule
+        )
+        return (
+            f"({required} AND {raw} IS NULL) "
+            f"OR ({raw} IS NOT NULL AND CASE {kind} {cases} ELSE FALSE END)"
+        )
+
+    def message(self, name: str, kind: str, raw: str) -> str:
+        """A `field: reason 'value'` text for one failing field, for the bad-row record."""
+        reasons = " ".join(
+            f"WHEN '{k}' THEN {_bigquery_quote(rule.message)}" for k, rule in RULES.items() if rule
+        )
+        return (
+            f"IF({raw} IS NULL, CONCAT({name}, {_bigquery_quote(': ' + MISSING)}), "
+            f"CONCAT({name}, ': ', CASE {kind} {reasons} END, \" '\", LEFT({raw}, 80), \"'\"))"
+        )
+
+    @staticmethod
+    def _micros(raw: str) -> str:
+        return f"REGEXP_REPLACE({raw}, r'(\\.[0-9]{{6}})[0-9]+', r'\\1')"

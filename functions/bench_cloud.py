@@ -1,0 +1,142 @@
+"""Cloud Function benchmark (`make bench`): the figures behind its deployment settings.
+
+1. Cold import of ``functions/main.py`` in a fresh interpreter (target < 1 s), and what
+   the first event adds (the Google clients, imported lazily).
+2. The stager's throughput and peak memory on generated enriched files, plain and
+   gzip, in a child process that also holds the Google clients, as an instance does.
+3. From these and ``snowplow_loader.cloud.deploy``: the largest file one invocation
+   can stage and load within the 540 s limit, and the memory it needs.
+Each measurement runs in its own process, so imports and RSS do not leak between them.
+"""
+
+import argparse
+import gzip
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCH_DIR = Path(".data/bench")
+MIB = 1024**2
+COLD_IMPORT = (
+    "import sys, time; sys.path.insert(0, {here!r}); started = time.perf_counter(); "
+    "import main; print(time.perf_counter() - started)"
+)
+FIRST_EVENT = (
+    "import sys, time; sys.path.insert(0, {here!r}); import main; started = time.perf_counter(); "
+    "import snowplow_loader.cloud.handler; from google.cloud import bigquery, storage; "
+    "print(time.perf_counter() - started)"
+)
+
+
+def _seconds(code: str, runs: int) -> list[float]:
+    """Seconds printed by ``code``, each run in a fresh interpreter."""
+    return [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code.format(here=str(HERE))],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        for _ in range(runs)
+    ]
+
+
+def cold_import_seconds(runs: int = 7) -> float:
+    """Median cold import time of the function module: what `make bench` reports."""
+    return statistics.median(_seconds(COLD_IMPORT, runs))
+
+
+def _child(path: Path) -> None:
+    """Stage one file to nowhere with the clients loaded; print seconds, sizes and peak RSS."""
+    sys.path.insert(0, str(HERE))
+    from google.cloud import bigquery, storage  # noqa: F401  # loaded, as in an instance
+    from snowplow_loader.cloud.stager import Stager
+
+    class Discard:
+        def write(self, data: bytes, /) -> int:
+            return len(data)
+
+    stager = Stager(path.name.endswith(".gz"), Discard())
+    started = time.perf_counter()
+    with path.open("rb") as handle:
+        while chunk := handle.read(8192):  # the size a GCS download hands over
+            stager.write(chunk)
+    staged = stager.finish()
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps([seconds, stager.bytes_text, staged.bytes_out, staged.rows, peak]))
+
+
+def _stage(path: Path) -> tuple[float, int, int, int, int]:
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", str(path)], check=True, capture_output=True,
+        text=True,
+    ).stdout  # fmt: skip
+    seconds, text, out, rows, peak = json.loads(output)
+    return seconds, text, out, rows, peak
+
+
+def _files(events: int) -> list[Path]:
+    from snowplow_sample.generate import generate
+
+    plain = BENCH_DIR / f"cloud-{events}.tsv"
+    packed = plain.with_name(plain.name + ".gz")
+    if not plain.exists():
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        generate(plain, events, seed=3)
+    if not packed.exists():
+        with plain.open("rb") as source, gzip.open(packed, "wb", compresslevel=6) as target:
+            shutil.copyfileobj(source, target)
+    return [plain, packed]
+
+
+def main() -> None:
+    from snowplow_loader.cloud import deploy
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=200_000)
+    args = parser.parse_args()
+
+    imports = _seconds(COLD_IMPORT, 7)
+    first = _seconds(FIRST_EVENT, 3)
+    print(
+        f"cold import of functions/main.py : median {statistics.median(imports):.2f} s, "
+        f"max {max(imports):.2f} s   (target < 1 s)"
+    )
+    print(f"first event adds (Google clients): median {statistics.median(first):.2f} s")
+    slowest = float("inf")
+    peaks = []
+    for path in _files(args.events):
+        seconds, text, out, rows, peak = _stage(path)
+        rate = text / seconds / 1e6
+        slowest = min(slowest, rate)
+        peaks.append(peak)
+        print(
+            f"stager, {path.name:<22}: {path.stat().st_size / MIB:7.0f} MiB in, "
+            f"{text / MIB:5.0f} MiB text, {rows:,} rows, {seconds:5.1f} s = {rate:4.0f} MB/s "
+            f"of text, staging {out / text:.2f}x text, peak RSS {peak / MIB:.0f} MiB"
+        )
+    budget = deploy.TIMEOUT_SECONDS - deploy.BIGQUERY_BUDGET_SECONDS - deploy.MARGIN_SECONDS
+    print(f"deploy.py assumes {deploy.STAGE_MB_PER_S} MB/s on a function vCPU with the network "
+          f"both ways ({slowest / deploy.STAGE_MB_PER_S:.1f}x below the slowest rate here): "
+          f"{budget} s of staging take {budget * deploy.STAGE_MB_PER_S / 1024:.1f} GB; "
+          f"MAX_FILE_BYTES = {deploy.MAX_FILE_BYTES / 1024**3:.0f} GiB")  # fmt: skip
+    print(
+        f"peak RSS {max(peaks) / MIB:.0f} MiB whatever the file size: "
+        f"deploy.MEMORY = {deploy.MEMORY}, CPU = {deploy.CPU}"
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        _child(Path(sys.argv[2]))
+    else:
+        main()

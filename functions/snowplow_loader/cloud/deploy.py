@@ -1,0 +1,34 @@
+"""How the function is deployed, with the figures that justify each setting.
+
+Infra (the CDKTF loader construct) reads these constants instead of repeating them;
+``functions/bench_cloud.py`` (run by ``make bench``) re-measures the figures.
+
+Measured on the reference machine (2 cores), with the Google clients loaded:
+- cold import of ``functions/main.py``: 0.14 s median (the clients, 0.5-0.8 s, load
+  on the first event instead);
+- the stager: 125-190 MB/s of enriched text (gzip is the slower), peak RSS 150-170
+  MiB for a 366 MiB and a 1.4 GiB file alike: memory does not grow with the file.
+
+Assumed for production, where the bench cannot reach:
+- ``STAGE_MB_PER_S``: a Cloud Functions vCPU is slower than a core here, and the
+  download and the staging upload share that one thread: 50 MB/s, 2.5x below the
+  slowest measured rate;
+- ``BIGQUERY_BUDGET_SECONDS``: one load job and one query job for the largest file.
+
+So one invocation can stage (TIMEOUT - BIGQUERY_BUDGET - MARGIN) * 50 MB/s = 15 GB.
+MAX_FILE_BYTES is set well below, at 4 GiB of enriched text (about 2.8 million events),
+because BigQuery's part grows with size too; Snowplow's GCS loader writes windows far
+smaller. A larger file is quarantined with that reason instead of timing out on
+every retry. Waits for jobs end at JOB_WAIT_SECONDS after the event started, leaving
+a minute before the timeout to log and hand the event back for a retry.
+"""
+
+TIMEOUT_SECONDS = 540  # the maximum for event-driven functions
+STAGE_MB_PER_S = 50
+BIGQUERY_BUDGET_SECONDS = 180
+MARGIN_SECONDS = 60  # cold start, GCS metadata, cleanup, logging
+MAX_FILE_BYTES = 4 * 1024**3
+JOB_WAIT_SECONDS = TIMEOUT_SECONDS - MARGIN_SECONDS
+MEMORY = "512Mi"  # 170 MiB measured peak, flat in file size, plus headroom
+CPU = "1"  # the stager is CPU-bound Python: one full vCPU, set explicitly
+MAX_INSTANCE_REQUEST_CONCURRENCY = 1  # one file per instance: its vCPU is the budget above

@@ -1,0 +1,44 @@
+"""What ``functions/main.py`` calls: a loader built once per instance, on the first event.
+
+Importing this module costs almost nothing; the Google clients (~1 s of imports)
+load when the first event arrives, so the function's cold import stays small and a
+deployment with a bad setting still starts and says what is wrong in its logs.
+"""
+
+import functools
+import os
+from typing import TYPE_CHECKING
+
+from snowplow_loader.cloud import logs
+from snowplow_loader.cloud.config import Config, ConfigError
+from snowplow_loader.cloud.events import CloudEventLike
+
+if TYPE_CHECKING:
+    from snowplow_loader.cloud.handler import CloudLoader
+
+
+@functools.cache
+def loader() -> "CloudLoader":
+    """The instance's loader, from SNOWPLOW_* settings (ConfigError says what to fix)."""
+    from snowplow_loader.cloud.handler import build
+
+    return build(Config.from_env(os.environ))
+
+
+def reset() -> None:
+    """Forget the loader, so the next event reads the settings again (tests, reloads)."""
+    loader.cache_clear()
+
+
+def handle(event: CloudEventLike) -> None:
+    """Load the object the event names; raises only when a retry can help.
+
+    A settings mistake also raises: the events are then retried (for up to a day)
+    and load once the deployment is fixed, instead of being acknowledged unloaded.
+    """
+    try:
+        instance = loader()
+    except ConfigError as error:
+        logs.emit("CRITICAL", str(error), outcome="misconfigured")
+        raise
+    instance.handle_cloud_event(event)

@@ -1,0 +1,99 @@
+"""What a GCS finalize CloudEvent names, and the ids derived from it.
+
+The idempotency key is ``gs://bucket/name#generation``: the same bytes at the same
+place. Every BigQuery job id and staging name is derived from its digest, so any
+number of deliveries of one event meet at the same jobs instead of starting new ones.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from snowplow_loader.files import SUFFIXES
+
+FINALIZED = "google.cloud.storage.object.v1.finalized"
+
+
+class BadEventError(ValueError):
+    """The CloudEvent is not a storage finalize event this function can act on."""
+
+
+class CloudEventLike(Protocol):
+    """The part of ``cloudevents.http.CloudEvent`` the loader reads."""
+
+    data: Any
+
+    def __getitem__(self, key: str) -> Any: ...
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+
+@dataclass(frozen=True)
+class ObjectEvent:
+    """One object generation, as announced by its finalize event."""
+
+    bucket: str
+    name: str
+    generation: int
+    size: int
+    event_id: str = ""
+    time: datetime | None = None
+
+    @property
+    def path(self) -> str:
+        return f"gs://{self.bucket}/{self.name}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.path}#{self.generation}"
+
+    @property
+    def digest(self) -> str:
+        """40 hex digits of sha256(key): unique enough, and short enough for any id."""
+        return hashlib.sha256(self.key.encode()).hexdigest()[:40]
+
+    @property
+    def gzipped(self) -> bool:
+        return self.name.endswith(".gz")
+
+    @property
+    def enriched(self) -> bool:
+        """Named like an enriched file (.tsv, .tsv.gz); anything else is not ours."""
+        return self.name.endswith(SUFFIXES)
+
+    @classmethod
+    def from_cloud_event(cls, event: CloudEventLike) -> "ObjectEvent":
+        kind = event["type"]
+        if kind != FINALIZED:
+            raise BadEventError(f"event type {kind!r} is not {FINALIZED}")
+        data = event.data
+        if not isinstance(data, dict):
+            raise BadEventError("event data is not a JSON object")
+        try:
+            bucket, name = str(data["bucket"]), str(data["name"])
+            generation = int(data["generation"])
+            size = int(data.get("size", 0))
+        except (KeyError, TypeError, ValueError) as error:
+            raise BadEventError(
+                f"event data lacks a valid bucket/name/generation: {error!r}"
+            ) from None
+        if not bucket or not name:
+            raise BadEventError("event data names no bucket or object")
+        return cls(bucket, name, generation, size, str(event.get("id") or ""), _time(event))
+
+
+def _time(event: CloudEventLike) -> datetime | None:
+    """The event's own time (RFC 3339), used to drop events retried for too long."""
+    text = event.get("time")
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def job_id(prefix: str, digest: str, step: str, attempt: int) -> str:
+    """A BigQuery job id that every delivery of the same event computes alike."""
+    return f"{prefix}_{digest}_{step}_{attempt}"

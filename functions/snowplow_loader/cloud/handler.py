@@ -1,0 +1,259 @@
+"""One finalize event in, one outcome out: the loader's policy on Google Cloud.
+
+Policy (see functions/README.md):
+- The newest generation of an object loads; each generation at most once. An event
+  whose generation is no longer the live one is stale and skipped; raw_events is
+  append-only, so a new generation's events are added (the models dedupe event_id).
+- Nothing half-loaded: a file's rows, bad rows and manifest row commit in one
+  transaction; an unreadable file is copied to the quarantine prefix and recorded.
+- Raise only what a retry can fix (``errors.is_transient``); record and acknowledge
+  the rest. Events older than ``max_event_age_seconds`` are dropped with an ERROR
+  log line, which bounds retries of a file that keeps failing.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from snowplow_loader.cloud import logs, tables
+from snowplow_loader.cloud.config import Config
+from snowplow_loader.cloud.errors import PermanentJobError, TransientError, is_transient
+from snowplow_loader.cloud.events import BadEventError, CloudEventLike, ObjectEvent
+from snowplow_loader.cloud.framing import UnreadableFileError
+from snowplow_loader.cloud.gcs import GenerationGoneError, Storage
+from snowplow_loader.cloud.jobs import Jobs
+from snowplow_loader.cloud.warehouse import LoadFacts, ManifestRow, Warehouse
+from snowplow_loader.results import FileStatus
+
+FAILED = "failed"  # manifest status of a file whose load failed permanently
+
+
+class Outcome(StrEnum):
+    LOADED = "loaded"  # rows committed (good and/or bad)
+    EMPTY = "empty"  # no rows: recorded
+    QUARANTINED = "quarantined"  # unreadable or too large: copied aside, recorded
+    FAILED = "failed"  # a permanent error: recorded, acknowledged
+    DUPLICATE = "duplicate"  # an earlier delivery already finished this generation
+    STALE = "stale"  # a newer generation of the object exists: skipped
+    GONE = "gone"  # the object was deleted before it could be read: skipped
+    TOO_OLD = "too_old"  # the event outlived max_event_age_seconds: dropped
+    IGNORED = "ignored"  # not an enriched file, or the loader's own staging/quarantine
+    BAD_EVENT = "bad_event"  # not a storage finalize event: acknowledged
+
+
+_SEVERITY = {Outcome.QUARANTINED: "WARNING", Outcome.GONE: "WARNING", Outcome.FAILED: "ERROR",
+             Outcome.TOO_OLD: "ERROR", Outcome.BAD_EVENT: "ERROR"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Report:
+    """What one delivery did; logged as one JSON line."""
+
+    outcome: Outcome
+    key: str | None = None
+    rows_in: int | None = None
+    rows_loaded: int | None = None
+    rows_bad: int | None = None
+    blank_lines: int | None = None
+    job_id: str | None = None
+    reason: str | None = None
+
+
+class CloudLoader:
+    def __init__(
+        self, config: Config, bigquery: Any, storage: Any,
+        checkpoint: Callable[[str], None] = lambda _: None,
+    ) -> None:  # fmt: skip
+        self.config = config
+        self.project: str = config.project or bigquery.project
+        self.storage = Storage(storage)
+        self.warehouse = Warehouse(bigquery, tables.names(config, self.project), config.location)
+        self.jobs = Jobs(bigquery, config.job_prefix, config.location, config.max_job_attempts,
+                         checkpoint)  # fmt: skip
+        self.checkpoint = checkpoint
+
+    def handle_cloud_event(self, cloud_event: CloudEventLike) -> Report:
+        """Handle one delivery and log its line; raises TransientError to ask for a retry."""
+        started = time.monotonic()
+        try:
+            event = ObjectEvent.from_cloud_event(cloud_event)
+        except BadEventError as error:
+            return self._log(Report(Outcome.BAD_EVENT, reason=str(error)), None, started)
+        try:
+            report = self.handle(event)
+        except Exception as error:
+            if not is_transient(error):
+                raise  # handle() records permanent errors itself; this is a bug: crash loudly
+            logs.emit("WARNING", f"retrying {event.key}: {error}", outcome="retry",
+                      file_key=event.key, error=repr(error), event_id=event.event_id)  # fmt: skip
+            raise TransientError(str(error)) from error
+        return self._log(report, event, started)
+
+    def handle(self, event: ObjectEvent) -> Report:
+        started = time.monotonic()
+        if self._ignored(event):
+            return Report(
+                Outcome.IGNORED, event.key, reason="not an enriched file of the landing area"
+            )
+        if event.time is not None:
+            age = (datetime.now(UTC) - event.time).total_seconds()
+            if age > self.config.max_event_age_seconds:
+                reason = (
+                    f"event is {age:,.0f} s old (limit {self.config.max_event_age_seconds} s); "
+                    "not loaded: replay the object if it is missing from load_manifest"
+                )
+                return Report(Outcome.TOO_OLD, event.key, reason=reason)
+        try:
+            return self._load(event, started)
+        except GenerationGoneError:  # overwritten or deleted while we read or copied it
+            return Report(Outcome.STALE, event.key, reason="the generation went away")
+        except Exception as error:
+            if is_transient(error):
+                raise
+            return self._record_failure(event, error, started)
+
+    def _deadline(self, started: float) -> float:
+        """When this invocation stops waiting for jobs and asks for a retry instead."""
+        return started + self.config.job_wait_seconds
+
+    def _ignored(self, event: ObjectEvent) -> bool:
+        own = (self.config.staging_prefix, self.config.quarantine_prefix)
+        return not event.enriched or event.name.startswith(own)
+
+    def _load(self, event: ObjectEvent, started: float) -> Report:
+        staging = tables.staging_table(self.config, self.project, event.digest)
+        for step in ("commit", "fail"):
+            if done := self.jobs.succeeded(event.digest, step):
+                self._clean(event, staging)  # in case the first run died before it did
+                return self._finished(Outcome.DUPLICATE, event, done)
+        live = self.storage.current(event.bucket, event.name)
+        if live is None:
+            return Report(Outcome.GONE, event.key, reason="the object no longer exists")
+        if live.generation > event.generation:
+            return Report(Outcome.STALE, event.key, reason=f"generation {live.generation} is newer")
+        if live.generation < event.generation:
+            raise TransientError(
+                f"{event.key}: the object still shows generation {live.generation}"
+            )
+        if live.size > self.config.max_file_bytes:
+            reason = (
+                f"{live.size:,} bytes: larger than the supported {self.config.max_file_bytes:,}"
+            )
+            return self._record(event, FileStatus.QUARANTINED, reason, LoadFacts(0, 0, live.size),
+                                started, quarantine=True)  # fmt: skip
+        load = self.jobs.succeeded(event.digest, "load")
+        if load is None:
+            result = self._stage_and_load(event, staging, started)
+            if isinstance(result, Report):
+                return result
+            load = result
+        facts = LoadFacts.from_job(load)
+        submit = self.warehouse.commit(event, staging, facts, time.monotonic() - started)
+        commit, inserted = self.jobs.run(event.digest, "commit", submit, self._deadline(started))
+        self.checkpoint("committed")
+        self._clean(event, staging)
+        return self._finished(Outcome.LOADED if inserted else Outcome.DUPLICATE, event, commit)
+
+    def _stage_and_load(self, event: ObjectEvent, staging: str, started: float) -> Any:
+        """Stream the object to a staging object and load it: the load job, or a final Report."""
+        bucket = self.config.staging_bucket or event.bucket
+        try:
+            staged = self.storage.stage(
+                event, bucket, self.config.staging_prefix, self.config.max_file_bytes
+            )
+        except UnreadableFileError as error:
+            facts = LoadFacts(0, 0, event.size)
+            return self._record(event, FileStatus.QUARANTINED, str(error), facts, started,
+                                quarantine=True)  # fmt: skip
+        facts = LoadFacts.of(staged.staged)
+        live = self.storage.current(event.bucket, event.name)
+        if live is None or live.generation != event.generation:  # overwritten while read
+            self.storage.delete(staged.uri)
+            return Report(Outcome.STALE, event.key, reason="overwritten while it was read")
+        if facts.rows_in == 0:
+            self.storage.delete(staged.uri)
+            return self._record(event, FileStatus.EMPTY, None, facts, started)
+        submit = self.warehouse.load(staged.uri, staging, facts)
+        load, inserted = self.jobs.run(event.digest, "load", submit, self._deadline(started))
+        if not inserted:  # another delivery's staging object won: ours is garbage
+            self.storage.delete(staged.uri)
+        return load
+
+    def _record(
+        self, event: ObjectEvent, status: str, reason: str | None, facts: LoadFacts,
+        started: float, quarantine: bool = False, step: str = "commit",
+    ) -> Report:  # fmt: skip
+        if quarantine:
+            copy = self.storage.quarantine(event, self.config.quarantine_prefix)
+            reason = f"{reason} (copied to {copy})"
+        submit = self.warehouse.record(event, status, reason, facts, time.monotonic() - started)
+        job, inserted = self.jobs.run(event.digest, step, submit, self._deadline(started))
+        outcome = Outcome(status) if inserted else Outcome.DUPLICATE
+        return self._finished(outcome, event, job)
+
+    def _record_failure(self, event: ObjectEvent, error: Exception, started: float) -> Report:
+        if done := self.jobs.succeeded(event.digest, "commit"):  # a concurrent delivery won
+            return self._finished(Outcome.DUPLICATE, event, done)
+        reason = f"{type(error).__name__}: {error}"[:1000]
+        try:
+            report = self._record(event, FAILED, reason, LoadFacts(0, 0, event.size), started,
+                                  step="fail")  # fmt: skip
+        except PermanentJobError as record_error:  # cannot even record it: say so, acknowledge
+            return Report(
+                Outcome.FAILED, event.key, reason=f"{reason}; not recorded: {record_error}"
+            )
+        return replace(report, reason=report.reason or reason)
+
+    def _finished(self, outcome: Outcome, event: ObjectEvent, job: Any) -> Report:
+        row: ManifestRow | None = self.warehouse.manifest_row(job)
+        if row is None:
+            return Report(outcome, event.key, job_id=job.job_id)
+        return Report(outcome, event.key, row.rows_in, row.rows_loaded, row.rows_bad,
+                      row.blank_lines, row.job_id, row.reason)  # fmt: skip
+
+    def _clean(self, event: ObjectEvent, staging: str) -> None:
+        """Best effort: expiry and the bucket's lifecycle rule catch what this misses."""
+        try:
+            self.warehouse.drop_staging(staging)
+            bucket = self.config.staging_bucket or event.bucket
+            self.storage.delete_staged(bucket, self.config.staging_prefix, event)
+        except Exception as error:
+            logs.emit("WARNING", f"staging not cleaned: {error}", staging=staging)
+
+    def _log(self, report: Report, event: ObjectEvent | None, started: float) -> Report:
+        """The one line per delivery: key, rows, bad rows, job id, outcome (and why)."""
+        logs.emit(
+            _SEVERITY.get(report.outcome, "INFO"),
+            f"{report.outcome}: {report.key or 'event'}",
+            outcome=report.outcome,
+            file_key=report.key,
+            rows=report.rows_in,
+            rows_loaded=report.rows_loaded,
+            bad_rows=report.rows_bad,
+            blank_lines=report.blank_lines,
+            job_id=report.job_id,
+            reason=report.reason,
+            event_id=event.event_id if event else None,
+            seconds=round(time.monotonic() - started, 3),
+        )
+        return report
+
+
+def build(config: Config, checkpoint: Callable[[str], None] = lambda _: None) -> CloudLoader:
+    """A loader with real clients (emulators when SNOWPLOW_BIGQUERY_ENDPOINT is set)."""
+    from google.cloud import bigquery, storage
+
+    options: dict[str, Any] = {"project": config.project, "location": config.location}
+    if config.bigquery_endpoint:
+        from google.auth.credentials import AnonymousCredentials
+
+        options["credentials"] = AnonymousCredentials()  # type: ignore[no-untyped-call]
+        options["client_options"] = {"api_endpoint": config.bigquery_endpoint}
+    client = bigquery.Client(**options)
+    if config.location is None:  # job look-ups outside US need it: ask the dataset once
+        dataset = client.get_dataset(f"{config.project or client.project}.{config.dataset}")
+        config = replace(config, location=dataset.location)
+    return CloudLoader(config, client, storage.Client(), checkpoint)

@@ -1,0 +1,30 @@
+"""Deliveries and checks shared by the fault-injection tests."""
+
+from collections import Counter
+
+from tests.cloud_function.harness import Cloud
+from tests.loader.conftest import lines
+
+
+def small_file(index: int, rows: int = 3) -> bytes:
+    return ("\n".join(lines(rows, start=1000 * index)) + "\n").encode()
+
+
+def deliver_until_acknowledged(cloud: Cloud, name: str, generation: int) -> list[int]:
+    """Deliver as Eventarc does: again after a failure (bounded here); the statuses seen."""
+    statuses = [cloud.deliver(name, generation)]
+    while statuses[-1] >= 500 and len(statuses) < 5:
+        statuses.append(cloud.deliver(name, generation))
+    return statuses
+
+
+def steps(cloud: Cloud) -> Counter[str]:
+    """How many jobs of each step the function created (load, commit, fail)."""
+    return Counter(job_id.rsplit("_", 2)[1] for job_id in cloud.job_ids())
+
+
+def assert_no_duplicate_events(cloud: Cloud, expected: int) -> None:
+    [(total, distinct)] = cloud.rows(
+        f"SELECT COUNT(*), COUNT(DISTINCT event_id) FROM `{cloud.names.raw_events}`"
+    )
+    assert total == distinct == expected

@@ -1,0 +1,109 @@
+"""A test's view of the cloud: upload objects, deliver their events, read what landed."""
+
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cloudevents.conversion import to_binary
+from cloudevents.http import CloudEvent
+from functions_framework import create_app
+from google.auth.credentials import AnonymousCredentials
+from google.cloud import bigquery, storage
+from snowplow_loader.cloud import entry, tables
+from snowplow_loader.cloud.config import Config
+from snowplow_loader.cloud.events import FINALIZED
+from snowplow_loader.cloud.handler import CloudLoader
+
+
+class SimulatedCrash(BaseException):
+    """The instance died here: not an Exception, so no handler in the function sees it."""
+
+
+@dataclass
+class Cloud:
+    bucket: str
+    config: Config
+    bigquery: Any
+    storage: Any
+    app: Any
+    project: str
+    names: Any = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.names = tables.names(self.config, self.project)
+
+    @classmethod
+    def start(cls, bucket: str, main: Path) -> "Cloud":
+        entry.reset()
+        config = Config.from_env(os.environ)
+        assert config.project is not None and config.bigquery_endpoint is not None
+        client = bigquery.Client(
+            project=config.project,
+            credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
+            client_options={"api_endpoint": config.bigquery_endpoint},
+        )  # fmt: skip
+        gcs = storage.Client()
+        gcs.create_bucket(bucket)
+        tables.ensure(client, config, config.project)
+        app = create_app(  # type: ignore[no-untyped-call]
+            target="load_object", source=str(main), signature_type="cloudevent"
+        )
+        return cls(bucket, config, client, gcs, app, config.project)
+
+    def close(self) -> None:
+        entry.reset()
+        self.bigquery.close()
+
+    def loader(self) -> CloudLoader:
+        """The function's own loader instance (built on first use, as on a cold start)."""
+        return entry.loader()
+
+    def upload(self, name: str, data: bytes) -> int:
+        blob = self.storage.bucket(self.bucket).blob(name)
+        blob.upload_from_string(data)
+        return int(blob.generation)
+
+    def deliver(self, name: str, generation: int, time: datetime | None = None) -> int:
+        """POST the finalize event as Eventarc does (binary mode); the HTTP status."""
+        attributes = {
+            "type": FINALIZED,
+            "source": f"//storage.googleapis.com/projects/_/buckets/{self.bucket}",
+            "subject": f"objects/{name}",
+            "id": uuid.uuid4().hex,
+            "time": (time or datetime.now(UTC)).isoformat().replace("+00:00", "Z"),
+        }
+        data = {"bucket": self.bucket, "name": name, "generation": str(generation),
+                "metageneration": "1", "contentType": "text/tab-separated-values"}  # fmt: skip
+        headers, body = to_binary(CloudEvent(attributes, data))
+        response = self.app.test_client().post("/", headers=headers, data=body)
+        status: int = response.status_code
+        return status
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(row.values()) for row in self.bigquery.query_and_wait(sql)]
+
+    def count(self, table: str, where: str = "TRUE") -> int:
+        return int(self.rows(f"SELECT COUNT(*) FROM `{table}` WHERE {where}")[0][0])
+
+    def manifest(self) -> dict[str, tuple[Any, ...]]:
+        """file_key -> (status, rows_in, rows_loaded, rows_bad, blank_lines, reason)."""
+        found = self.rows(
+            "SELECT file_key, status, rows_in, rows_loaded, rows_bad, blank_lines, reason "
+            f"FROM `{self.names.manifest}`"
+        )
+        return {row[0]: row[1:] for row in found}
+
+    def job_ids(self) -> list[str]:
+        """Every top-level job the function created in this test (its own job prefix)."""
+        mine = f"{self.config.job_prefix}_"
+        jobs = self.bigquery.list_jobs(all_users=True)
+        return [job.job_id for job in jobs if job.job_id.startswith(mine)]
+
+    def key(self, name: str, generation: int) -> str:
+        return f"gs://{self.bucket}/{name}#{generation}"
+
+    def object_names(self, prefix: str) -> list[str]:
+        return [blob.name for blob in self.storage.list_blobs(self.bucket, prefix=prefix)]

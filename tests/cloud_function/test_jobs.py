@@ -1,0 +1,125 @@
+"""The job state machine: 409s are looked up, running jobs waited for within a deadline,
+transient failures retried under the next attempt id, permanent ones reported."""
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from google.api_core.exceptions import Conflict, NotFound
+from snowplow_loader.cloud.errors import PermanentJobError, TransientError
+from snowplow_loader.cloud.events import ObjectEvent, job_id
+from snowplow_loader.cloud.jobs import Jobs
+
+BACKEND = {"reason": "backendError", "message": "try later"}
+INVALID = {"reason": "invalidQuery", "message": "Unrecognized name: x"}
+
+
+class FakeJob:
+    """A job that goes through the given states, one per reload."""
+
+    def __init__(self, job_id: str, states: list[str], error: dict[str, str] | None) -> None:
+        self.job_id, self._states, self._error = job_id, states, error
+
+    @property
+    def state(self) -> str:
+        return self._states[0]
+
+    @property
+    def error_result(self) -> dict[str, str] | None:
+        return self._error if self.state == "DONE" else None
+
+    def reload(self) -> None:
+        if len(self._states) > 1:
+            self._states.pop(0)
+
+
+class FakeClient:
+    def __init__(self) -> None:
+        self.jobs: dict[str, FakeJob] = {}
+        self.inserts = 0
+
+    def get_job(self, name: str, location: str | None = None) -> FakeJob:
+        if name not in self.jobs:
+            raise NotFound(name)  # type: ignore[no-untyped-call]
+        return self.jobs[name]
+
+    def submitter(
+        self, outcomes: list[tuple[list[str], dict[str, str] | None]]
+    ) -> Callable[[str], Any]:
+        """Each insert creates the next job of ``outcomes``; a known id raises Conflict."""
+
+        def submit(name: str) -> FakeJob:
+            if name in self.jobs:
+                raise Conflict(name)  # type: ignore[no-untyped-call]
+            states, error = outcomes[min(self.inserts, len(outcomes) - 1)]
+            self.inserts += 1
+            self.jobs[name] = FakeJob(name, list(states), error)
+            return self.jobs[name]
+
+        return submit
+
+
+DIGEST = ObjectEvent("b", "a.tsv", 7, 0).digest
+
+
+def jobs(client: FakeClient) -> Jobs:
+    return Jobs(client, "p", None, max_attempts=3, sleep=lambda _: None)
+
+
+def later(seconds: float = 60) -> float:
+    return time.monotonic() + seconds
+
+
+def test_job_ids_are_the_same_for_every_delivery() -> None:
+    again = ObjectEvent("b", "a.tsv", 7, 99, event_id="another delivery")
+    assert job_id("p", again.digest, "load", 0) == job_id("p", DIGEST, "load", 0)
+    assert job_id("p", ObjectEvent("b", "a.tsv", 8, 0).digest, "load", 0) != job_id(
+        "p", DIGEST, "load", 0
+    )
+
+
+def test_a_second_delivery_finds_the_job_instead_of_inserting() -> None:
+    client = FakeClient()
+    submit = client.submitter([(["RUNNING", "DONE"], None)])
+    first, inserted = jobs(client).run(DIGEST, "load", submit, later())
+    again, inserted_again = jobs(client).run(DIGEST, "load", submit, later())
+    assert (inserted, inserted_again, client.inserts) == (True, False, 1)
+    assert first is again and jobs(client).succeeded(DIGEST, "load") is first
+
+
+def test_a_running_job_is_waited_for_until_the_deadline_then_retried() -> None:
+    client = FakeClient()
+    submit = client.submitter([(["RUNNING"] * 1000, None)])
+    with pytest.raises(TransientError, match="still RUNNING"):
+        jobs(client).run(DIGEST, "commit", submit, later(0.01))
+    assert jobs(client).succeeded(DIGEST, "commit") is None
+
+
+def test_a_transient_failure_is_retried_under_the_next_attempt_id() -> None:
+    client = FakeClient()
+    submit = client.submitter([(["DONE"], BACKEND), (["DONE"], None)])
+    with pytest.raises(TransientError, match="backendError"):
+        jobs(client).run(DIGEST, "commit", submit, later())
+    job, inserted = jobs(client).run(DIGEST, "commit", submit, later())
+    assert inserted and job.job_id == job_id("p", DIGEST, "commit", 1)
+    assert jobs(client).succeeded(DIGEST, "commit") is job
+
+
+def test_a_permanent_failure_is_reported_not_retried() -> None:
+    client = FakeClient()
+    submit = client.submitter([(["DONE"], INVALID)])
+    for _ in range(2):
+        with pytest.raises(PermanentJobError, match="invalidQuery: Unrecognized name"):
+            jobs(client).run(DIGEST, "commit", submit, later())
+    assert client.inserts == 1
+
+
+def test_attempts_are_bounded() -> None:
+    client = FakeClient()
+    submit = client.submitter([(["DONE"], BACKEND)])
+    for _ in range(3):
+        with pytest.raises(TransientError):
+            jobs(client).run(DIGEST, "load", submit, later())
+    with pytest.raises(PermanentJobError, match="3 attempts failed transiently"):
+        jobs(client).run(DIGEST, "load", submit, later())
