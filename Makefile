@@ -17,10 +17,11 @@ setup:  ## install uv into the pyenv Python that .python-version selects, then t
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==0.13.8"
 	@$(UV) sync --locked --quiet
 
-demo: setup  ## generate a month of traffic, load it, print the summary
+demo: setup  ## generate a month of traffic, load it, build the models, print the results
 	@test -d $(DATA)/landing || $(RUN) snowplow-sample --events 200000 --files 10 --gzip \
 	  --seed 1 --out $(DATA)/landing
 	@$(RUN) snowplow-load $(DATA)/landing
+	@$(RUN) python transform/demo.py
 
 test: setup lint pytest  ## every check CI runs
 
@@ -34,6 +35,8 @@ pytest:
 
 bench: setup  ## measure the figures the README quotes (minutes; not part of the tests)
 	@$(RUN) python functions/bench_loader.py
+	@$(RUN) python transform/bench.py --tsv $(DATA)/bench/events-1000000-1.tsv --work $(DATA)/bench
+	@$(RUN) python functions/bench_cloud.py
 
 contract: setup  ## regenerate what derives from the raw_events contract
 	@$(RUN) python -c 'from snowplow_loader.contract import dbt_source_yaml; \
