@@ -17,7 +17,7 @@ from snowplow_loader.contract import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-CANONICAL = ROOT.parent / "shared" / "conformance" / "enriched_fields.txt"
+CANONICAL = ROOT / "tests" / "conformance" / "enriched_fields.txt"
 DBT_SOURCES = ROOT / "transform" / "models" / "staging" / "_snowplow__sources.yml"
 
 

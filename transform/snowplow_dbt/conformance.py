@@ -31,7 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CONFORMANCE_DIR = Path(
     os.environ.get(
         "SNOWPLOW_CONFORMANCE_DIR",
-        REPO_ROOT.parent / "shared" / "conformance" / "snowplow-web-0.15.2",
+        REPO_ROOT / "tests" / "conformance" / "snowplow-web-0.15.2",
     )
 )
 SOURCE_CSV = CONFORMANCE_DIR / "source" / "snowplow_web_events.csv"
