@@ -14,7 +14,13 @@ row was accounted for: a partial load can never become visible.
 
 from dataclasses import dataclass
 
-from snowplow_loader.contract import ENRICHED_FIELDS, RAW_EVENTS
+from snowplow_loader.contract import (
+    BAD_ROWS,
+    CLOUD_MANIFEST,
+    ENRICHED_FIELDS,
+    RAW_EVENTS,
+    bigquery_schema,
+)
 from snowplow_loader.duckdb_sql import MAX_LINE_BYTES
 from snowplow_loader.results import BadRowReason
 from snowplow_loader.rules import RULES, BigQueryRules
@@ -22,32 +28,10 @@ from snowplow_loader.rules import RULES, BigQueryRules
 _RULES = BigQueryRules()
 _FIELD_COUNT = len(ENRICHED_FIELDS)
 
-BAD_ROWS_SCHEMA: list[dict[str, str]] = [
-    {"name": "file_key", "type": "STRING", "mode": "REQUIRED"},
-    {"name": "line_number", "type": "INT64", "mode": "REQUIRED"},
-    {"name": "reason", "type": "STRING", "mode": "REQUIRED"},
-    {"name": "error_fields", "type": "STRING", "mode": "REPEATED"},
-    {"name": "message", "type": "STRING", "mode": "REQUIRED"},
-    {"name": "payload", "type": "STRING", "mode": "NULLABLE"},
-    {"name": "load_tstamp", "type": "TIMESTAMP", "mode": "REQUIRED"},
-]
-"""raw_events_bad_rows: the embedded table's columns; partitioned by day of load_tstamp."""
+BAD_ROWS_SCHEMA = bigquery_schema(BAD_ROWS)
+"""raw_events_bad_rows: partitioned by day of load_tstamp."""
 
-MANIFEST_SCHEMA: list[dict[str, str]] = [
-    {"name": "file_key", "type": "STRING", "mode": "REQUIRED"},
-    {"name": "path", "type": "STRING", "mode": "REQUIRED"},
-    {"name": "generation", "type": "INT64", "mode": "REQUIRED"},
-    {"name": "bytes", "type": "INT64", "mode": "REQUIRED"},
-    {"name": "status", "type": "STRING", "mode": "REQUIRED"},
-    {"name": "rows_in", "type": "INT64", "mode": "REQUIRED"},
-    {"name": "rows_loaded", "type": "INT64", "mode": "REQUIRED"},
-    {"name": "rows_bad", "type": "INT64", "mode": "REQUIRED"},
-    {"name": "blank_lines", "type": "INT64", "mode": "REQUIRED"},
-    {"name": "reason", "type": "STRING", "mode": "NULLABLE"},
-    {"name": "load_tstamp", "type": "TIMESTAMP", "mode": "REQUIRED"},
-    {"name": "seconds", "type": "FLOAT64", "mode": "REQUIRED"},
-    {"name": "job_id", "type": "STRING", "mode": "REQUIRED"},
-]
+MANIFEST_SCHEMA = bigquery_schema(CLOUD_MANIFEST)
 """load_manifest: one row per object generation; clustered by file_key for lookups."""
 
 STAGING_SCHEMA: list[dict[str, str]] = [

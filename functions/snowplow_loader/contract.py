@@ -3,7 +3,8 @@
 Every consumer reads this module instead of keeping its own copy: the loader (parsing
 and validation), the CDKTF BigQuery table (``bigquery_schema``) and the dbt sources
 (``transform/models/staging/_snowplow__sources.yml`` is generated from it and a test
-fails when the two drift).
+fails when the two drift). The loader's two bookkeeping tables, bad rows and the file
+manifest, are declared here too, once for both engines.
 
 The 131 fields are Snowplow's canonical enriched TSV layout, in order. Names are the
 warehouse column names: the TSV's ``refr_device_tstamp`` is ``refr_dvce_tstamp`` here,
@@ -36,14 +37,19 @@ class Field:
     kind: Kind
     required: bool = False
     description: str = ""
+    repeated: bool = False  # a list of values (BigQuery REPEATED, a DuckDB list)
 
     @property
     def duckdb_type(self) -> str:
-        return _DUCKDB_TYPES[self.kind]
+        return _DUCKDB_TYPES[self.kind] + ("[]" if self.repeated else "")
 
     @property
     def bigquery_type(self) -> str:
         return _BIGQUERY_TYPES[self.kind]
+
+    @property
+    def bigquery_mode(self) -> str:
+        return "REPEATED" if self.repeated else "REQUIRED" if self.required else "NULLABLE"
 
 
 _DUCKDB_TYPES = {
@@ -150,17 +156,56 @@ def tsv_name(field: Field) -> str:
     return TSV_NAMES.get(field.name, field.name)
 
 
-def bigquery_schema() -> list[dict[str, str]]:
-    """raw_events as a BigQuery JSON schema, the form the CDKTF table and `bq` both take."""
+BAD_ROWS: tuple[Field, ...] = (
+    Field("file_key", S, required=True),
+    Field("line_number", N, required=True),
+    Field("reason", S, required=True, description="Typed, as Snowplow's loader parsing errors."),
+    Field("error_fields", S, repeated=True, description="The fields that failed."),
+    Field("message", S, required=True),
+    Field("payload", S, description="The line itself."),
+    Field("load_tstamp", T, required=True),
+)
+"""raw_events_bad_rows: one row per line that could not load, with its typed reason."""
+
+MANIFEST: tuple[Field, ...] = (
+    Field("file_key", S, required=True),
+    Field("path", S, required=True),
+    Field("bytes", N, required=True),
+    Field("status", S, required=True),
+    Field("rows_in", N, required=True),
+    Field("rows_loaded", N, required=True),
+    Field("rows_bad", N, required=True),
+    Field("blank_lines", N, required=True),
+    Field("reason", S),
+    Field("load_tstamp", T, required=True),
+    Field("seconds", D, required=True),
+)
+"""load_manifest: one row per file (generation) the loader finished, whatever its outcome."""
+
+CLOUD_MANIFEST: tuple[Field, ...] = (
+    *MANIFEST,
+    Field("generation", N, required=True, description="The GCS object generation."),
+    Field("job_id", S, required=True, description="The BigQuery job that wrote the row."),
+)
+"""load_manifest on BigQuery: the same, plus where the row came from."""
+
+
+def bigquery_schema(fields: tuple[Field, ...] = RAW_EVENTS) -> list[dict[str, str]]:
+    """A table as a BigQuery JSON schema, the form the CDKTF table and `bq` both take."""
     return [
         {
             "name": f.name,
             "type": f.bigquery_type,
-            "mode": "REQUIRED" if f.required else "NULLABLE",
+            "mode": f.bigquery_mode,
             **({"description": f.description} if f.description else {}),
         }
-        for f in RAW_EVENTS
+        for f in fields
     ]
+
+
+def duckdb_columns(fields: tuple[Field, ...]) -> str:
+    """The column list of a DuckDB CREATE TABLE."""
+    return ", ".join(f"{f.name} {f.duckdb_type}{' NOT NULL' if f.required else ''}" for f in fields)
 
 
 def dbt_source_yaml(source_name: str = "snowplow", table: str = "raw_events") -> str:

@@ -10,7 +10,14 @@ Three reads of a file, each cheap for what it does:
   (row_number over the file's order) and every failing line becomes a bad row.
 """
 
-from snowplow_loader.contract import ENRICHED_FIELDS, RAW_EVENTS, Field
+from snowplow_loader.contract import (
+    BAD_ROWS,
+    ENRICHED_FIELDS,
+    MANIFEST,
+    RAW_EVENTS,
+    Field,
+    duckdb_columns,
+)
 from snowplow_loader.results import BadRowReason
 from snowplow_loader.rules import DuckDBRules
 
@@ -28,29 +35,10 @@ _RULES = DuckDBRules()
 _FIELD_COUNT = len(ENRICHED_FIELDS)
 
 DDL = [
-    f"CREATE TABLE IF NOT EXISTS {RAW_EVENTS_TABLE} ("
-    + ", ".join(f"{f.name} {f.duckdb_type}{' NOT NULL' if f.required else ''}" for f in RAW_EVENTS)
-    + ")",
-    f"""CREATE TABLE IF NOT EXISTS {BAD_ROWS_TABLE} (
-        file_key VARCHAR NOT NULL,
-        line_number BIGINT NOT NULL,
-        reason VARCHAR NOT NULL,
-        error_fields VARCHAR[],
-        message VARCHAR NOT NULL,
-        payload VARCHAR,
-        load_tstamp TIMESTAMP NOT NULL)""",
-    f"""CREATE TABLE IF NOT EXISTS {MANIFEST_TABLE} (
-        file_key VARCHAR PRIMARY KEY,
-        path VARCHAR NOT NULL,
-        bytes BIGINT NOT NULL,
-        status VARCHAR NOT NULL,
-        rows_in BIGINT NOT NULL,
-        rows_loaded BIGINT NOT NULL,
-        rows_bad BIGINT NOT NULL,
-        blank_lines BIGINT NOT NULL,
-        reason VARCHAR,
-        load_tstamp TIMESTAMP NOT NULL,
-        seconds DOUBLE NOT NULL)""",
+    f"CREATE TABLE IF NOT EXISTS {RAW_EVENTS_TABLE} ({duckdb_columns(RAW_EVENTS)})",
+    f"CREATE TABLE IF NOT EXISTS {BAD_ROWS_TABLE} ({duckdb_columns(BAD_ROWS)})",
+    f"CREATE TABLE IF NOT EXISTS {MANIFEST_TABLE} ({duckdb_columns(MANIFEST)}, "
+    "PRIMARY KEY (file_key))",
 ]
 
 
