@@ -15,11 +15,8 @@ row was accounted for: a partial load can never become visible.
 from dataclasses import dataclass
 
 from snowplow_loader.contract import (
-    BAD_ROWS,
-    CLOUD_MANIFEST,
     ENRICHED_FIELDS,
     RAW_EVENTS,
-    bigquery_schema,
 )
 from snowplow_loader.duckdb_sql import MAX_LINE_BYTES
 from snowplow_loader.results import BadRowReason
@@ -27,12 +24,6 @@ from snowplow_loader.rules import RULES, BigQueryRules
 
 _RULES = BigQueryRules()
 _FIELD_COUNT = len(ENRICHED_FIELDS)
-
-BAD_ROWS_SCHEMA = bigquery_schema(BAD_ROWS)
-"""raw_events_bad_rows: partitioned by day of load_tstamp."""
-
-MANIFEST_SCHEMA = bigquery_schema(CLOUD_MANIFEST)
-"""load_manifest: one row per object generation; clustered by file_key for lookups."""
 
 STAGING_SCHEMA: list[dict[str, str]] = [
     {"name": "n", "type": "INT64", "mode": "REQUIRED"},

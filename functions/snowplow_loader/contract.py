@@ -147,9 +147,6 @@ LOAD_METADATA: tuple[Field, ...] = (
 RAW_EVENTS: tuple[Field, ...] = ENRICHED_FIELDS + LOAD_METADATA
 """Every raw_events column, in table order."""
 
-PARTITION_COLUMN = "load_tstamp"
-CLUSTER_COLUMNS = ("event_name",)
-
 
 def tsv_name(field: Field) -> str:
     """The field's name in Snowplow's TSV documentation (used in bad-row messages)."""
@@ -188,6 +185,24 @@ CLOUD_MANIFEST: tuple[Field, ...] = (
     Field("job_id", S, required=True, description="The BigQuery job that wrote the row."),
 )
 """load_manifest on BigQuery: the same, plus where the row came from."""
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """A loader table as BigQuery holds it: columns, day partitions, clustering.
+
+    The function's ``tables.ensure`` and the CDKTF warehouse both build from these.
+    """
+
+    name: str
+    fields: tuple[Field, ...]
+    partition: str | None  # a TIMESTAMP column: one partition per day of it
+    clustering: tuple[str, ...]
+
+
+RAW_EVENTS_LAYOUT = TableLayout("raw_events", RAW_EVENTS, "load_tstamp", ("event_name",))
+BAD_ROWS_LAYOUT = TableLayout("raw_events_bad_rows", BAD_ROWS, "load_tstamp", ("file_key",))
+MANIFEST_LAYOUT = TableLayout("load_manifest", CLOUD_MANIFEST, None, ("file_key",))
 
 
 def bigquery_schema(fields: tuple[Field, ...] = RAW_EVENTS) -> list[dict[str, str]]:

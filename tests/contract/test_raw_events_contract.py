@@ -1,15 +1,22 @@
 """The raw_events contract matches Snowplow's canonical layout, and every consumer of it
-(the embedded table, the infra table spec, the dbt sources) says the same thing."""
+(the embedded tables, the infra table specs, the dbt sources) says the same thing."""
 
 import json
 from pathlib import Path
 
 import duckdb
-from snowplow_infra.raw_events_table import raw_events_table_spec
+import pytest
+from snowplow_infra.warehouse_tables import LOADER_TABLES
 from snowplow_loader import duckdb_sql
 from snowplow_loader.contract import (
+    BAD_ROWS,
+    BAD_ROWS_LAYOUT,
     ENRICHED_FIELDS,
+    MANIFEST,
+    MANIFEST_LAYOUT,
     RAW_EVENTS,
+    RAW_EVENTS_LAYOUT,
+    Field,
     Kind,
     bigquery_schema,
     dbt_source_yaml,
@@ -47,23 +54,38 @@ def test_types_follow_the_canonical_warehouse_types() -> None:
         assert field.required == row[4].endswith("REQUIRED"), field.name
 
 
-def test_embedded_table_has_the_contract_columns(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("table", "fields"),
+    [("raw_events", RAW_EVENTS), ("raw_events_bad_rows", BAD_ROWS), ("load_manifest", MANIFEST)],
+)
+def test_embedded_tables_have_the_contract_columns(
+    tmp_path: Path, table: str, fields: tuple[Field, ...]
+) -> None:
     with duckdb.connect(str(tmp_path / "db.duckdb")) as db:
         for statement in duckdb_sql.DDL:
             db.execute(statement)
         columns = db.execute(
             "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
-            "WHERE table_name = 'raw_events' ORDER BY ordinal_position"
+            "WHERE table_name = ? ORDER BY ordinal_position",
+            [table],
         ).fetchall()
-    assert columns == [(f.name, f.duckdb_type, "NO" if f.required else "YES") for f in RAW_EVENTS]
+    assert columns == [(f.name, f.duckdb_type, "NO" if f.required else "YES") for f in fields]
 
 
-def test_infra_table_spec_is_the_contract() -> None:
-    spec = raw_events_table_spec()
-    assert json.loads(spec.schema_json) == bigquery_schema()
-    names = [column["name"] for column in bigquery_schema()]
-    assert names == [f.name for f in RAW_EVENTS]
-    assert spec.partition_field in names and set(spec.clustering) <= set(names)
+def test_infra_table_specs_are_the_contract() -> None:
+    layouts = (RAW_EVENTS_LAYOUT, BAD_ROWS_LAYOUT, MANIFEST_LAYOUT)
+    assert [spec.table_id for spec in LOADER_TABLES] == [
+        "raw_events",
+        "raw_events_bad_rows",
+        "load_manifest",
+    ]
+    for spec, layout in zip(LOADER_TABLES, layouts, strict=True):
+        assert json.loads(spec.schema_json) == bigquery_schema(layout.fields)
+        names = [f.name for f in layout.fields]
+        assert spec.partition_field is None or spec.partition_field in names
+        assert set(spec.clustering) <= set(names)
+    assert [column["name"] for column in bigquery_schema()] == [f.name for f in RAW_EVENTS]
+    assert LOADER_TABLES[0].partition_field == "load_tstamp"
 
 
 def test_dbt_sources_are_generated_from_the_contract() -> None:

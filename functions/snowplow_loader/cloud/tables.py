@@ -1,4 +1,4 @@
-"""The BigQuery tables the function writes, declared from the contract and bigquery_sql.
+"""The BigQuery tables the function writes, built from the contract's table layouts.
 
 Infra declares the same tables (from the same schemas) in production; ``ensure``
 creates whatever is missing, for tests, emulators and a first manual deployment.
@@ -11,7 +11,12 @@ from typing import Any
 
 from snowplow_loader import bigquery_sql as sql
 from snowplow_loader.cloud.config import Config
-from snowplow_loader.contract import CLUSTER_COLUMNS, PARTITION_COLUMN, bigquery_schema
+from snowplow_loader.contract import (
+    BAD_ROWS_LAYOUT,
+    MANIFEST_LAYOUT,
+    RAW_EVENTS_LAYOUT,
+    bigquery_schema,
+)
 
 
 def names(config: Config, project: str) -> sql.Tables:
@@ -42,14 +47,14 @@ def ensure(client: Any, config: Config, project: str) -> None:
     staging.default_table_expiration_ms = config.staging_ttl_hours * 3600 * 1000
     client.create_dataset(staging, exists_ok=True)
     tables = names(config, project)
-    specs = [
-        (tables.raw_events, bigquery_schema(), CLUSTER_COLUMNS, True),
-        (tables.bad_rows, sql.BAD_ROWS_SCHEMA, ("file_key",), True),
-        (tables.manifest, sql.MANIFEST_SCHEMA, ("file_key",), False),
+    layouts = [
+        (tables.raw_events, RAW_EVENTS_LAYOUT),
+        (tables.bad_rows, BAD_ROWS_LAYOUT),
+        (tables.manifest, MANIFEST_LAYOUT),
     ]
-    for name, schema, clustering, partitioned in specs:
-        table = bigquery.Table(name, schema=schema_fields(schema))
-        if partitioned:
-            table.time_partitioning = bigquery.TimePartitioning(field=PARTITION_COLUMN)
-        table.clustering_fields = list(clustering)
+    for name, layout in layouts:
+        table = bigquery.Table(name, schema=schema_fields(bigquery_schema(layout.fields)))
+        if layout.partition:
+            table.time_partitioning = bigquery.TimePartitioning(field=layout.partition)
+        table.clustering_fields = list(layout.clustering)
         client.create_table(table, exists_ok=True)
