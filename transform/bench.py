@@ -8,7 +8,9 @@ Two measurements on about a month of events:
 2. Incremental: the same events, stamped as if each day had been loaded just after it
    ended, minus the last day; a full `dbt build --full-refresh`; then the last day
    arrives and `dbt build` runs incrementally. The incremental build should cost at most
-   15 % of the full one.
+   15 % of the full one. A build with no new data in between measures dbt's fixed cost
+   (start-up, one query per test, bookkeeping per model), which no amount of new data
+   changes; what the day adds beyond it is its marginal cost.
 
 Input: a folder of enriched TSV files (`make bench` generates a month of 1M events with
 snowplow-sample), or a DuckDB file whose raw_events is already loaded (then only the
@@ -114,20 +116,30 @@ def daily_loads(database: Path) -> int:
     return int(held)
 
 
-def incremental(source: Path, work: Path) -> tuple[Timing, Timing, int, int]:
-    """(full build, incremental build, events in the full build, events added)."""
+@dataclass
+class Incremental:
+    """The builds of the incremental measurement, and the events each one saw."""
+
+    full: Timing
+    no_new_data: Timing
+    added_day: Timing
+    events: int
+    added: int
+
+
+def incremental(source: Path, work: Path) -> Incremental:
     database = work / "incremental.duckdb"
     shutil.copyfile(source, database)
     held = daily_loads(database)
     project = DbtProject.local(work / "dbt-incremental", database)
     project.threads = THREADS
     full = timed_build(project, "--full-refresh")
+    no_new_data = timed_build(project)
     before = count(database, "select count(*) from raw_events")
     with duckdb.connect(str(database)) as connection:
         connection.execute("insert into raw_events select * from held_back")
         connection.execute("drop table held_back")
-    added = timed_build(project)
-    return full, added, before, held
+    return Incremental(full, no_new_data, timed_build(project), before, held)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -159,14 +171,21 @@ def main(argv: list[str] | None = None) -> None:
     else:
         loaded_db = args.duckdb.resolve()
 
-    full, added, events, held = incremental(loaded_db, work)
-    share = added.seconds / full.seconds
-    model_share = added.model_seconds / full.model_seconds
+    run = incremental(loaded_db, work)
     print(f"{'dbt build':38} {'wall s':>8} {'models s':>9}")
-    print(f"{f'full ({events:,} events)':38} {full.seconds:>8.1f} {full.model_seconds:>9.1f}")
-    label = f"incremental (+{held:,} events, one day)"
-    print(f"{label:38} {added.seconds:>8.1f} {added.model_seconds:>9.1f}")
+    rows = [
+        (f"full ({run.events:,} events)", run.full),
+        ("incremental, no new data", run.no_new_data),
+        (f"incremental (+{run.added:,} events, one day)", run.added_day),
+    ]
+    for label, timing in rows:
+        print(f"{label:38} {timing.seconds:>8.1f} {timing.model_seconds:>9.1f}")
+    share = run.added_day.seconds / run.full.seconds
+    model_share = run.added_day.model_seconds / run.full.model_seconds
+    fixed = run.no_new_data.seconds
+    marginal = (run.added_day.seconds - fixed) / (run.full.seconds - fixed)
     print(f"{'incremental / full':38} {share:>8.0%} {model_share:>9.0%}")
+    print(f"{'beyond the fixed cost: day / full':38} {marginal:>8.0%}")
     if share > FULL_BUILD_SHARE:
         failures.append(f"incremental build {share:.0%} > {FULL_BUILD_SHARE:.0%} of the full build")
     for failure in failures:  # reported, not fatal: `make bench` goes on to the next figures
