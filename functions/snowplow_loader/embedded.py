@@ -19,6 +19,11 @@ from snowplow_loader.files import SourceFile, unreadable_reason
 from snowplow_loader.results import FileResult, FileStatus
 
 MEMORY_LIMIT = "1GB"  # keeps a 1.5 GB file's load well under 2 GB of RSS (see make bench)
+# DuckDB's default (16 MB of WAL) checkpoints at nearly every file's commit, recompressing
+# the table's last, partly filled row group each time: ten 20k-row files took 10.3 s (not
+# 8.0 s) and made a 49 MB database (not 41 MB). Commits stay durable in the WAL; closing
+# the connection checkpoints.
+CHECKPOINT_THRESHOLD = "256MB"
 
 
 class EmbeddedLoader:
@@ -28,6 +33,7 @@ class EmbeddedLoader:
         database.parent.mkdir(parents=True, exist_ok=True)
         self.connection = duckdb.connect(str(database))
         self.connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        self.connection.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
         for statement in sql.DDL:
             self.connection.execute(statement)
         self.quarantine_dir = quarantine_dir
