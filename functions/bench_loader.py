@@ -4,6 +4,8 @@
    same file into a table of a fresh database file (the loader writes to a file too).
 2. Per-row Python parsing with Snowplow's Python analytics SDK, the approach avoided.
 3. Peak memory (max RSS of a fresh process) while loading a file of at least 1.5 GB.
+4. The same 1M events as a landing folder of 100 files, as enrich writes them: the cost
+   each file adds (its own reads, transaction and commit).
 Each measured step runs in its own process so RSS and caches do not leak between them.
 """
 
@@ -16,7 +18,7 @@ import time
 import warnings
 from pathlib import Path
 
-from snowplow_sample import generate
+from snowplow_sample import generate, generate_many
 
 BENCH_DIR = Path(".data/bench")
 GIB = 1024**3
@@ -37,7 +39,7 @@ def _run_child(mode: str, path: Path, database: Path) -> tuple[float, float, int
 def _child(mode: str, path: Path, database: Path) -> None:
     import duckdb
     from snowplow_loader.embedded import EmbeddedLoader
-    from snowplow_loader.files import SourceFile
+    from snowplow_loader.files import discover
 
     started = time.perf_counter()
     if mode == "read_csv":
@@ -49,9 +51,9 @@ def _child(mode: str, path: Path, database: Path) -> None:
             )
             (rows,) = db.execute("SELECT count(*) FROM events").fetchone() or (0,)
     else:
-        with EmbeddedLoader(database) as loader:
-            result = loader.load(SourceFile.at(path))
-            rows = result.rows_loaded + result.rows_bad
+        with EmbeddedLoader(database) as loader:  # `path` is a file or a folder of files
+            results = [loader.load(source) for source in discover([path])]
+            rows = sum(result.rows_loaded + result.rows_bad for result in results)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # this process only
     print(json.dumps([time.perf_counter() - started, rows, peak_kib]))
 
@@ -82,6 +84,13 @@ def _events_file(name: str, events: int, seed: int) -> Path:
         print(f"generated {events:,} events ({path.stat().st_size / GIB:.2f} GiB) "
               f"in {time.perf_counter() - started:.0f} s")  # fmt: skip
     return path
+
+
+def _events_folder(events: int, files: int, seed: int) -> Path:
+    folder = BENCH_DIR / f"files-{events}-{files}-{seed}"
+    if not folder.exists():
+        generate_many(folder, events, files, seed=seed)
+    return folder
 
 
 def main() -> None:
@@ -117,6 +126,10 @@ def main() -> None:
         big = _events_file("events", events, seed=2)
     _, peak, _ = _run_child("loader", big, database)
     print(f"peak RSS loading {big.stat().st_size / GIB:.2f} GiB: {peak:.2f} GiB   (target < 2 GiB)")
+
+    files = 100
+    many_s, _, many = _run_child("loader", _events_folder(args.events, files, seed=1), database)
+    print(f"same events in {files} files  : {many_s:6.1f} s  {many / many_s:>9,.0f} rows/s")
 
 
 if __name__ == "__main__":
