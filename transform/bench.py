@@ -8,9 +8,9 @@ Two measurements on about a month of events:
 2. Incremental: the same events, stamped as if each day had been loaded just after it
    ended, minus the last day; a full `dbt build --full-refresh`; then the last day
    arrives and `dbt build` runs incrementally. The incremental build should cost at most
-   15 % of the full one. A build with no new data in between measures dbt's fixed cost
-   (start-up, one query per test, bookkeeping per model), which no amount of new data
-   changes; what the day adds beyond it is its marginal cost.
+   15 % of the full one. A build with no new data in between measures the part of a run
+   that does not depend on the new day (dbt's start-up, a query per data test, bookkeeping
+   per model, the tables rebuilt whole); what the day adds beyond it is its marginal cost.
 
 Input: a folder of enriched TSV files (`make bench` generates a month of 1M events with
 snowplow-sample), or a DuckDB file whose raw_events is already loaded (then only the

@@ -14,10 +14,7 @@ row was accounted for: a partial load can never become visible.
 
 from dataclasses import dataclass
 
-from snowplow_loader.contract import (
-    ENRICHED_FIELDS,
-    RAW_EVENTS,
-)
+from snowplow_loader.contract import ENRICHED_FIELDS, RAW_EVENTS
 from snowplow_loader.duckdb_sql import MAX_LINE_BYTES
 from snowplow_loader.results import BadRowReason
 from snowplow_loader.rules import RULES, BigQueryRules
