@@ -1,0 +1,1 @@
+"""Marts to Google Sheets, or to a local workbook in embedded mode."""
