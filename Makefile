@@ -9,7 +9,7 @@ DATA := .data
 export UV_COMPILE_BYTECODE := 1
 export SNOWPLOW_DUCKDB := $(CURDIR)/$(DATA)/snowplow.duckdb
 
-.PHONY: setup demo test lint pytest bench contract clean
+.PHONY: setup demo test lint pytest bench synth contract clean
 
 setup:  ## install uv into the pyenv Python that .python-version selects, then the lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13), \
@@ -37,6 +37,10 @@ bench: setup  ## measure the figures the README quotes (minutes; not part of the
 	@$(RUN) python functions/bench_loader.py
 	@$(RUN) python transform/bench.py --tsv $(DATA)/bench/events-1000000-1.tsv --work $(DATA)/bench
 	@$(RUN) python functions/bench_cloud.py
+	@$(RUN) python infra/bench_synth.py
+
+synth: setup  ## every stack's Terraform JSON in infra/cdktf.out/stacks/<stack>/ (no cdktf CLI)
+	@JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 $(RUN) --directory infra python main.py
 
 contract: setup  ## regenerate what derives from the raw_events contract
 	@$(RUN) python -c 'from snowplow_loader.contract import dbt_source_yaml; \
