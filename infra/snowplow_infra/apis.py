@@ -1,5 +1,6 @@
 """The Google APIs an environment uses, enabled by Terraform (what enable_apis.sh did)."""
 
+from cdktf import TerraformDataSource, TerraformResource, TerraformStack
 from cdktf_cdktf_provider_google.project_service import ProjectService
 from constructs import Construct
 
@@ -42,3 +43,19 @@ class RequiredApis(Construct):
             )
             for api in apis
         ]
+
+    def precede(self, stack: TerraformStack) -> None:
+        """Make every other resource and data source of the stack wait for the APIs.
+
+        Terraform would otherwise create a bucket or a function in parallel with enabling
+        its API on a fresh project, and fail. (A construct-level dependency does not
+        reach the resources inside it, so each one gets its depends_on.)
+        """
+        services = [
+            f"{service.terraform_resource_type}.{service.friendly_unique_id}"
+            for service in self.services
+        ]
+        for construct in stack.node.find_all():
+            waits = isinstance(construct, TerraformResource | TerraformDataSource)
+            if waits and not isinstance(construct, ProjectService):
+                construct.depends_on = services

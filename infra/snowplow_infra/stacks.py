@@ -8,6 +8,7 @@ bucket under its own prefix.
 
 from cdktf import GcsBackend, LocalBackend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_google.provider import GoogleProvider
+from cdktf_cdktf_provider_google.storage_bucket import StorageBucketLifecycleRule
 from constructs import Construct
 
 from snowplow_infra.apis import BOOTSTRAP_APIS, ENVIRONMENT_APIS, RequiredApis
@@ -54,7 +55,6 @@ class BootstrapStack(TerraformStack):
             location=config.region,
             noncurrent_version_days=90,  # earlier states stay restorable for a quarter
         )
-        state.node.add_dependency(apis)
         ci = CiIdentity(
             self,
             "ci",
@@ -62,7 +62,7 @@ class BootstrapStack(TerraformStack):
             state=state,
             deploy_projects=sorted({environment.project for environment in environments}),
         )
-        ci.node.add_dependency(apis)
+        apis.precede(self)
         _outputs(
             self,
             {
@@ -91,20 +91,20 @@ class EnvironmentStack(TerraformStack):
         )  # fmt: skip
         apis = RequiredApis(self, "apis", config.project, ENVIRONMENT_APIS)
 
-        def bucket(component: str, days: int, *rules_for: str | None) -> HardenedBucket:
+        def bucket(component: str, *rules: StorageBucketLifecycleRule) -> HardenedBucket:
             return HardenedBucket(
                 self,
                 component,
                 name=config.name_of(component),
                 location=config.region,
                 noncurrent_version_days=config.noncurrent_version_days,
-                rules=[delete_after(days, prefix) for prefix in rules_for],
+                rules=rules,
             )
 
-        landing = bucket("landing", 1, STAGING_PREFIX)
-        quarantine = bucket("quarantine", 0)
-        artifacts = bucket("artifacts", ARTIFACTS_DAYS, None)
-        sources = bucket("sources", 0)
+        landing = bucket("landing", delete_after(1, STAGING_PREFIX))
+        quarantine = bucket("quarantine")
+        artifacts = bucket("artifacts", delete_after(ARTIFACTS_DAYS))
+        sources = bucket("sources")
         # plans refresh the function archive object, which takes read on it
         sources.grant(
             "planner-sources", "roles/storage.objectViewer", bootstrap.ci_member("planner")
@@ -135,17 +135,7 @@ class EnvironmentStack(TerraformStack):
                 transform_job=config.name_of("transform"),
             ),
         )
-        for construct in (
-            landing,
-            quarantine,
-            artifacts,
-            sources,
-            warehouse,
-            scheduler,
-            loader,
-            transform,
-        ):
-            construct.node.add_dependency(apis)
+        apis.precede(self)
         _outputs(
             self,
             {

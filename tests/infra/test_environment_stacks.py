@@ -269,3 +269,19 @@ def test_environments_differ_only_by_configuration(synthesized: Synthesized) -> 
         for env in ENVIRONMENTS
     }
     assert shape["dev"] == shape["prod"]
+
+
+def test_every_resource_waits_for_the_apis(synthesized: Synthesized) -> None:
+    """On a fresh project, nothing is created before the APIs it needs are enabled."""
+    for name, stack in synthesized.stacks.items():
+        services = {
+            f"google_project_service.{key}" for key in stack["resource"]["google_project_service"]
+        }
+        blocks = [*stack["resource"].items(), *stack.get("data", {}).items()]
+        waiting = [
+            set(resource.get("depends_on", []))
+            for resource_type, resources in blocks
+            if resource_type != "google_project_service"
+            for resource in resources.values()
+        ]
+        assert waiting and all(depends == services for depends in waiting), name
