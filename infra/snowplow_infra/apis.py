@@ -56,6 +56,7 @@ class RequiredApis(Construct):
             for service in self.services
         ]
         for construct in stack.node.find_all():
-            waits = isinstance(construct, TerraformResource | TerraformDataSource)
-            if waits and not isinstance(construct, ProjectService):
+            if isinstance(construct, ProjectService):
+                continue
+            if isinstance(construct, TerraformResource | TerraformDataSource):
                 construct.depends_on = services

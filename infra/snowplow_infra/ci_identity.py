@@ -125,22 +125,25 @@ class CiIdentity(Construct):
             self._grant_in(project)
 
     def _grant_in(self, project: str) -> None:
-        planner, deployer = member(self.planner), member(self.deployer)
-        for role in PLANNER_ROLES:
-            ProjectIamMember(
-                self, f"planner-{project}-{role}", project=project, role=role, member=planner
-            )
-        for role in DEPLOYER_ROLES:
-            ProjectIamMember(
-                self, f"deployer-{project}-{role}", project=project, role=role, member=deployer
-            )
+        for who, account, roles in (
+            ("planner", self.planner, PLANNER_ROLES),
+            ("deployer", self.deployer, DEPLOYER_ROLES),
+        ):
+            for role in roles:
+                ProjectIamMember(
+                    self,
+                    f"{who}-{project}-{role.removeprefix('roles/')}",
+                    project=project,
+                    role=role,
+                    member=member(account),
+                )
         grantable = ", ".join(f"'{role}'" for role in sorted(PROJECT_LEVEL_ROLES))
         ProjectIamMember(
             self,
-            f"deployer-{project}-{PROJECT_IAM_ADMIN}",
+            f"deployer-{project}-{PROJECT_IAM_ADMIN.removeprefix('roles/')}",
             project=project,
             role=PROJECT_IAM_ADMIN,
-            member=deployer,
+            member=member(self.deployer),
             condition=ProjectIamMemberCondition(
                 title="justified-project-roles-only",
                 description="The deployer may grant only the roles listed in infra/README.md",
