@@ -17,6 +17,7 @@ from snowplow_infra.config import BootstrapConfig, EnvironmentConfig, load_all
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 Stack = dict[str, Any]
+ENVIRONMENTS = ("dev", "prod")  # the committed environment files
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,3 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
         bootstrap=bootstrap,
         environments={environment.name: environment for environment in environments},
     )
-
-
-ENVIRONMENTS = ("dev", "prod")
