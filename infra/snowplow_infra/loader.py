@@ -10,7 +10,6 @@ import, with the settings of ``snowplow_infra.loader_function``.
 from pathlib import Path
 
 from cdktf import App, AssetType, TerraformAsset
-from cdktf_cdktf_provider_google.artifact_registry_repository import ArtifactRegistryRepository
 from cdktf_cdktf_provider_google.artifact_registry_repository_iam_member import (
     ArtifactRegistryRepositoryIamMember,
 )
@@ -41,6 +40,7 @@ from constructs import Construct
 
 from snowplow_infra.config import EnvironmentConfig
 from snowplow_infra.iam import grant_on_project, member, service_account
+from snowplow_infra.images import image_repository
 from snowplow_infra.loader_archive import build_archive
 from snowplow_infra.loader_function import LOADER_FUNCTION
 from snowplow_infra.storage import HardenedBucket
@@ -75,12 +75,11 @@ class Loader(Construct):
         self.build_account = service_account(
             self, config.name_of("builder"), "Builds the loader functions' container"
         )
-        self.repository = ArtifactRegistryRepository(
+        self.repository = image_repository(
             self,
             "images",
-            repository_id=config.name_of("functions"),
+            name=config.name_of("functions"),
             location=config.region,
-            format="DOCKER",
             description="Images Cloud Functions builds from the loader's source archive",
         )
         source = self._upload(sources)

@@ -8,11 +8,6 @@ run.invoker on this job only (a googleapis.com endpoint takes OAuth tokens, not 
 """
 
 from cdktf import TerraformVariable
-from cdktf_cdktf_provider_google.artifact_registry_repository import (
-    ArtifactRegistryRepository,
-    ArtifactRegistryRepositoryCleanupPolicies,
-    ArtifactRegistryRepositoryCleanupPoliciesMostRecentVersions,
-)
 from cdktf_cdktf_provider_google.cloud_run_v2_job import (
     CloudRunV2Job,
     CloudRunV2JobTemplate,
@@ -33,11 +28,11 @@ from constructs import Construct
 
 from snowplow_infra.config import EnvironmentConfig
 from snowplow_infra.iam import grant_on_project, member, service_account
+from snowplow_infra.images import image_repository
 from snowplow_infra.storage import HardenedBucket
 from snowplow_infra.warehouse import Warehouse
 
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
-KEEP_IMAGES = 10
 
 
 class TransformJob(Construct):
@@ -57,22 +52,12 @@ class TransformJob(Construct):
         self.account = service_account(
             self, config.name_of("transform"), "Runs dbt and the Sheets sync (the Sheets identity)"
         )
-        self.repository = ArtifactRegistryRepository(
+        self.repository = image_repository(
             self,
             "images",
-            repository_id=config.name_of("images"),
+            name=config.name_of("images"),
             location=config.region,
-            format="DOCKER",
             description="The transform job's image (dbt project and Sheets sync)",
-            cleanup_policies=[
-                ArtifactRegistryRepositoryCleanupPolicies(
-                    id="keep-recent",
-                    action="KEEP",
-                    most_recent_versions=ArtifactRegistryRepositoryCleanupPoliciesMostRecentVersions(
-                        keep_count=KEEP_IMAGES
-                    ),
-                )
-            ],
         )
         self.image_repository = (
             f"{config.region}-docker.pkg.dev/{config.project}/{config.name_of('images')}"

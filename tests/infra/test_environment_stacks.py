@@ -285,3 +285,13 @@ def test_every_resource_waits_for_the_apis(synthesized: Synthesized) -> None:
             for resource in resources.values()
         ]
         assert waiting and all(depends == services for depends in waiting), name
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_image_repositories_prune_old_images(synthesized: Synthesized, env: str) -> None:
+    repositories = synthesized.resources(env, "google_artifact_registry_repository")
+    assert len(repositories) == 2  # the functions' builds, the transform job's images
+    for repository in repositories:
+        actions = {policy["action"]: policy for policy in repository["cleanup_policies"]}
+        assert actions["DELETE"]["condition"]["older_than"].endswith("s")
+        assert actions["KEEP"]["most_recent_versions"]["keep_count"] > 0
