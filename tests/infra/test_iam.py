@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from snowplow_infra.ci_identity import PROJECT_IAM_ADMIN
 from snowplow_infra.iam import PROJECT_LEVEL_ROLES
@@ -10,6 +11,7 @@ from tests.infra.conftest import Stack, Synthesized
 
 BASIC_ROLES = {"roles/owner", "roles/editor", "roles/viewer"}
 READ_ONLY = re.compile(r"^roles/(browser|[a-z]+\.(\w*[vV]iewer|reader|securityReviewer))$")
+README = Path(__file__).resolve().parents[2] / "infra" / "README.md"
 IMPERSONATION = {"roles/iam.serviceAccountUser", "roles/iam.serviceAccountAdmin"}
 
 
@@ -78,3 +80,9 @@ def test_deployer_may_grant_only_the_justified_project_roles(synthesized: Synthe
         grantable = set(re.findall(r"'(roles/[^']+)'", admin["condition"]["expression"]))
         assert grantable == set(PROJECT_LEVEL_ROLES)
         assert "modifiedGrantsByRole" in admin["condition"]["expression"]
+
+
+def test_readme_justifies_every_project_level_role() -> None:
+    rows = [line for line in README.read_text().splitlines() if "| **project** |" in line]
+    for role in PROJECT_LEVEL_ROLES:
+        assert any(f"| {role.removeprefix('roles/')} |" in row for row in rows), role
