@@ -32,6 +32,7 @@ from snowplow_infra.images import image_repository
 from snowplow_infra.storage import HardenedBucket
 from snowplow_infra.warehouse import Warehouse
 
+IMAGE_VARIABLE = "transform_image"
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 
@@ -64,11 +65,12 @@ class TransformJob(Construct):
         )
         image = TerraformVariable(
             self,
-            "transform_image",
+            IMAGE_VARIABLE,
             type="string",
             default=config.transform_image,
             description="Image the job runs; the delivery pipeline passes it by digest",
         )
+        image.override_logical_id(IMAGE_VARIABLE)  # `-var transform_image=...`, stable
         environment = {
             "SNOWPLOW_DBT_TARGET": config.name,
             "SNOWPLOW_PROJECT": config.project,
