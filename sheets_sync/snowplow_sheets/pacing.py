@@ -44,13 +44,14 @@ class RateLimiter:
         with self._lock:
             while True:
                 now = self._clock()
-                while self._done and self._done[0] <= now - self.window:
+                while self._done and self._done[0] + self.window <= now:
                     self._done.popleft()
                 if len(self._done) < self.quota:
                     break
                 pause = self._done[0] + self.window - now
                 self.waited += pause
                 self._sleep(pause)
+                self._done.popleft()  # the oldest request has now left the window
             try:
                 yield
             finally:

@@ -35,7 +35,7 @@ def chunks(rows: list[list[Cell]], max_bytes: int) -> list[tuple[int, list[list[
     found: list[tuple[int, list[list[Cell]]]] = []
     start, size = 0, 0
     for index, row in enumerate(rows):
-        row_bytes = len(json.dumps(row)) + 1
+        row_bytes = len(json.dumps(row)) + 2  # as the client encodes it, with ", " between
         if row_bytes > budget:
             raise SyncError(f"row {index} alone is {row_bytes:,} bytes, above {max_bytes:,}")
         if size + row_bytes > budget:

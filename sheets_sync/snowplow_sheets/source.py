@@ -4,7 +4,7 @@ Both answer two questions: how big is a model (rows, columns, longest text, so l
 are checked before anything is fetched) and what are its rows, in a stable order.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal, Protocol
@@ -13,7 +13,7 @@ import duckdb
 from google.cloud import bigquery
 
 from snowplow_sheets.config import Environment, Tab
-from snowplow_sheets.table import Cell, Shape, Table, cell
+from snowplow_sheets.table import Shape, Table, cells
 
 type Layer = Literal["marts", "analytics"]
 
@@ -27,7 +27,9 @@ class Source(Protocol):
 
     def shape(self, tab: Tab) -> Shape: ...
 
-    def read(self, tab: Tab, max_chars: int) -> Table: ...
+    def read(self, tab: Tab, max_chars: int | None) -> Table:
+        """The rows in order; text cut to max_chars unless it is None (nothing too long)."""
+        ...
 
     def bigquery_table(self, tab: Tab) -> tuple[str, str, str] | None:
         """(project, dataset, table) when the model is a BigQuery table, else None."""
@@ -38,15 +40,14 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _to_table(name: str, columns: list[str], rows: Iterator[Sequence[object]], limit: int) -> Table:
+def _to_table(
+    name: str, columns: list[str], rows: Iterable[Sequence[object]], max_chars: int | None
+) -> Table:
     table = Table(name, columns, [])
     for row in rows:
-        cells: list[Cell] = []
-        for value in row:
-            converted, cut = cell(value, limit)
-            cells.append(converted)
-            table.truncated_cells += cut
-        table.rows.append(cells)
+        converted, cut = cells(row, max_chars)
+        table.rows.append(converted)
+        table.truncated_cells += cut
     return table
 
 
@@ -83,13 +84,13 @@ class DuckDBSource:
         longest = {name: int(n or 0) for name, n in zip(text, counts[1:], strict=True)}
         return Shape(int(counts[0]), [name for name, _ in columns], longest)
 
-    def read(self, tab: Tab, max_chars: int) -> Table:
+    def read(self, tab: Tab, max_chars: int | None) -> Table:
         order = ", ".join(_quote(column) for column in tab.order_by)
         query = f"select * from main.{_quote(tab.model)}" + (f" order by {order}" if order else "")
         with self._connection() as connection:
             result = connection.execute(query)
             columns = [str(column[0]) for column in result.description or []]
-            return _to_table(f"main.{tab.model}", columns, iter(result.fetchall()), max_chars)
+            return _to_table(f"main.{tab.model}", columns, result.fetchall(), max_chars)
 
     def bigquery_table(self, tab: Tab) -> None:
         return None
@@ -115,7 +116,7 @@ class BigQuerySource:
             longest = {name: int(row[name] or 0) for name in text}
         return Shape(int(table.num_rows or 0), [field.name for field in table.schema], longest)
 
-    def read(self, tab: Tab, max_chars: int) -> Table:
+    def read(self, tab: Tab, max_chars: int | None) -> Table:
         order = ", ".join(f"`{column}`" for column in tab.order_by)
         query = f"select * from `{self._table_id(tab)}`" + (f" order by {order}" if order else "")
         rows = self.client.query(query).result()

@@ -90,7 +90,10 @@ def sync(config: SyncConfig, source: Source, writer: Writer, run: Run) -> list[T
             action = writer.connect(tab, bigquery_table, run)
             results.append(TabResult(tab.tab, step.mode, action))
             continue
-        table = source.read(tab, writer.limits.max_cell_chars)
+        limit = writer.limits.max_cell_chars
+        assert step.shape is not None  # planned in values mode
+        too_long = any(n > limit for n in step.shape.longest.values())
+        table = source.read(tab, limit if too_long else None)
         notes = step.notes
         if table.truncated_cells:
             notes = [*notes, f"{table.truncated_cells:,} cells cut"]

@@ -7,7 +7,9 @@ before a single request is sent or a row is fetched.
 
 import datetime as dt
 import decimal
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from snowplow_sheets.config import LongCells
 
@@ -92,21 +94,34 @@ def check(
     return [f"{table}: cells of {listed} cut to their first {limits.max_cell_chars:,} characters"]
 
 
-def cell(value: object, max_chars: int) -> tuple[Cell, bool]:
-    """A warehouse value as a cell (ISO text for dates and times), and whether it was cut.
+PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def plain(value: object) -> Cell:
+    """A warehouse value as a cell: ISO text for dates and times, floats for decimals.
 
     Values are sent RAW: text that looks like a formula stays text, so a URL in the data
     can never run as a formula in the reader's spreadsheet.
     """
     match value:
-        case None | bool() | int() | float():
-            return value, False
+        case None | str() | bool() | int() | float():
+            return value
         case decimal.Decimal():
-            return float(value), False
+            return float(value)
         case dt.datetime() | dt.date() | dt.time():
-            return value.isoformat(), False
+            return value.isoformat()
         case _:
-            text = str(value)
-            if len(text) > max_chars:
-                return text[:max_chars], True
-            return text, False
+            return str(value)
+
+
+def cells(row: Sequence[object], max_chars: int | None) -> tuple[list[Cell], int]:
+    """A row of cells, and how many were cut to max_chars (None: none can be too long)."""
+    converted = cast(list[Cell], [v if type(v) in PLAIN else plain(v) for v in row])
+    if max_chars is None:
+        return converted, 0
+    cut = 0
+    for index, value in enumerate(converted):
+        if isinstance(value, str) and len(value) > max_chars:
+            converted[index] = value[:max_chars]
+            cut += 1
+    return converted, cut

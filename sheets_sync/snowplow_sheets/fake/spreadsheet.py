@@ -127,18 +127,20 @@ class Spreadsheet:
                     f"Range ({sheet.title}!R{row}C{column}:R{last_row}C{last_column}) "
                     f"exceeds grid limits. Max rows: {sheet.rows}, max columns: {sheet.columns}"
                 )
-            for line in values:
-                for value in line:
-                    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                        raise RejectedError(
-                            f"Your input contains more than the maximum of {MAX_CELL_CHARS} "
-                            f"characters in a single cell."
-                        )
+            longest = max((len(v) for line in values for v in line if type(v) is str), default=0)
+            if longest > MAX_CELL_CHARS:
+                raise RejectedError(
+                    f"Your input contains more than the maximum of {MAX_CELL_CHARS} "
+                    f"characters in a single cell."
+                )
             grid = sheet.values
             grid.extend([] for _ in range(last_row - len(grid)))
             for offset, line in enumerate(values):
                 target = grid[row - 1 + offset]
-                target.extend(None for _ in range(column - 1 + len(line) - len(target)))
+                if column == 1 and len(line) >= len(target):
+                    grid[row - 1 + offset] = line  # a whole row: the common case
+                    continue
+                target.extend([None] * (column - 1 + len(line) - len(target)))
                 target[column - 1 : column - 1 + len(line)] = line
             cells = sum(len(line) for line in values)
             return {"updatedRows": len(values), "updatedCells": cells}
