@@ -22,6 +22,7 @@ demo: setup  ## generate a month of traffic, load it, build the models, print th
 	  --seed 1 --out $(DATA)/landing
 	@$(RUN) snowplow-load $(DATA)/landing
 	@$(RUN) python transform/demo.py
+	@$(RUN) snowplow-sheets  # the marts as a local workbook (.data/snowplow.xlsx)
 
 test: setup lint pytest  ## every check CI runs
 
@@ -37,6 +38,8 @@ bench: setup  ## measure the figures the README quotes (minutes; not part of the
 	@$(RUN) python functions/bench_loader.py
 	@$(RUN) python transform/bench.py --tsv $(DATA)/bench/events-1000000-1.tsv --work $(DATA)/bench
 	@$(RUN) python functions/bench_cloud.py
+	@test -f $(SNOWPLOW_DUCKDB) || $(MAKE) --no-print-directory demo  # the demo's tables
+	@$(RUN) python sheets_sync/bench.py
 
 contract: setup  ## regenerate what derives from the raw_events contract
 	@$(RUN) python -c 'from snowplow_loader.contract import dbt_source_yaml; \

@@ -218,7 +218,20 @@ class SheetsWriter:
                 "dataSource": {"spec": {"bigQuery": {"projectId": project, "tableSpec": spec}}}
             }
         }
-        reply = self.api.batch_update([add], retry_on=frozenset({429}))["replies"][0]
+        try:
+            reply = self.api.batch_update([add], retry_on=frozenset({429}))["replies"][0]
+        except HttpError as error:
+            if int(error.resp.status) >= 500:
+                raise SyncError(
+                    f"{tab.tab}: adding the data source failed with HTTP {error.resp.status}; "
+                    f"the next run finds it if it was created, and adds it if not"
+                ) from error
+            raise SyncError(
+                f"{tab.tab}: Sheets refused to connect {'.'.join(spec.values())} "
+                f"(HTTP {error.resp.status}). Connected Sheets needs a Workspace edition that "
+                f"has it and an identity allowed to use it (the documented one is a person's "
+                f"OAuth login); otherwise set `mode: values` on this tab"
+            ) from error
         sheet_id = reply["addDataSource"]["dataSource"]["sheetId"]
         requests: list[Json] = []
         clash = self._titled(tab.tab)

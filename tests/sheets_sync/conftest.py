@@ -21,9 +21,9 @@ MODEL_FILES = [
     REPO / "transform" / "models" / "analytics" / "_analytics__models.yml",
 ]
 ROW_COUNTS = {
-    "fct_sessions": 400,
-    "dim_users": 150,
-    "user_engagement": 150,
+    "fct_sessions": 120,
+    "dim_users": 60,
+    "user_engagement": 60,
     "daily_active_users": 30,
     "weekly_retention_cohorts": 20,
 }

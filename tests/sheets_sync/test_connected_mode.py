@@ -110,3 +110,18 @@ def test_the_fake_refuses_what_the_discovery_document_does_not_allow(fake: FakeS
     assert 'Unknown name "table"' in fake.invalid[0]
     assert "'CURVY' is not one of" in fake.invalid[1]
     assert fake.spreadsheet.data_sources == []
+
+
+def test_a_refused_connection_says_which_identity_and_the_fallback(
+    fake: FakeSheets, source: BigQuerySource
+) -> None:
+    fake.forced = [403]
+    with pytest.raises(SyncError) as refused:
+        sync(CONNECTED, source, SheetsWriter(api_for(fake)), Run.new("run-1"))
+    message = str(refused.value)
+    assert (
+        "Sessions: Sheets refused to connect my-project-dev.snowplow_dev_marts.fct_sessions"
+        in message
+    )
+    assert "a person's OAuth login" in message and "set `mode: values`" in message
+    assert fake.spreadsheet.data_sources == []

@@ -20,7 +20,8 @@ from typing import Any
 from snowplow_sheets.fake import discovery
 from snowplow_sheets.fake.spreadsheet import RejectedError, Spreadsheet
 
-STATUS_NAMES = {400: "INVALID_ARGUMENT", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED"}
+STATUS_NAMES = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND"}
+STATUS_NAMES |= {429: "RESOURCE_EXHAUSTED"}
 STATUS_NAMES |= {500: "INTERNAL", 503: "UNAVAILABLE"}
 
 
