@@ -53,7 +53,8 @@ class Chart(_Strict):
 class Tab(_Strict):
     """One spreadsheet tab and the model it shows."""
 
-    tab: str = Field(min_length=1, max_length=80, pattern=r"^[^'\[\]*?:/\\]+$")
+    # what Excel accepts as a sheet title: at most 31 characters, none of ' [ ] * ? : / \
+    tab: str = Field(min_length=1, max_length=31, pattern=r"^[^'\[\]*?:/\\]+$")
     model: str = Field(pattern=IDENTIFIER)
     dataset: Literal["marts", "analytics"]
     mode: Mode = Mode.VALUES

@@ -182,7 +182,7 @@ class SheetsWriter:
         leftover = self._titled(title + STAGING_SUFFIX)
         requests: list[Json] = []
         if leftover:
-            requests.append({"deleteSheet": {"sheetId": leftover["properties"]["sheetId"]}})
+            requests.append(_delete(leftover))
         properties: Json = {
             "title": title + STAGING_SUFFIX,
             "hidden": True,

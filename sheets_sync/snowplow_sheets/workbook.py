@@ -6,7 +6,6 @@ rename, so a reader opens either the previous workbook or the new one.
 """
 
 import os
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -90,12 +89,11 @@ class WorkbookWriter:
     def finish(self) -> str:
         if self.written:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=self.path.parent)
-            os.close(handle)
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
             try:
                 self.book.save(temporary)
                 os.replace(temporary, self.path)
             except BaseException:
-                Path(temporary).unlink(missing_ok=True)
+                temporary.unlink(missing_ok=True)
                 raise
         return str(self.path.resolve())
