@@ -39,7 +39,7 @@ bench: setup  ## measure the figures the README quotes (minutes; not part of the
 	@$(RUN) python transform/bench.py --tsv $(DATA)/bench/events-1000000-1.tsv --work $(DATA)/bench
 	@$(RUN) python functions/bench_cloud.py
 	@test -f $(SNOWPLOW_DUCKDB) || $(MAKE) --no-print-directory demo  # the demo's tables
-	@$(RUN) python sheets_sync/bench.py
+	@$(RUN) python sheets_sync/bench_sheets.py
 
 contract: setup  ## regenerate what derives from the raw_events contract
 	@$(RUN) python -c 'from snowplow_loader.contract import dbt_source_yaml; \

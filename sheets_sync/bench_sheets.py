@@ -8,7 +8,7 @@ by `make demo`; connected tabs are written as values, as embedded mode does):
    per minute, requests under 2 MB): wall time, write requests, the most in one minute;
 3. the same with 20 % of requests answered 429 or 5xx: what backoff costs.
 
-    python sheets_sync/bench.py [--duckdb FILE] [--work DIR]
+    python sheets_sync/bench_sheets.py [--duckdb FILE] [--work DIR]
 """
 
 import argparse
