@@ -12,6 +12,7 @@ idempotent, so it is retried only on 429 (refused before it ran), never on 5xx.
 """
 
 import json
+from collections.abc import Callable
 
 from googleapiclient.errors import HttpError
 from tqdm import tqdm
@@ -170,9 +171,35 @@ class SheetsWriter:
         swap.append(_properties(staging, title=tab.tab))
         if tab.chart:
             swap.append(line_chart(staging, tab.chart, table.columns, len(table.rows)))
-        self.api.batch_update(swap)
+
+        def swapped() -> Json | None:
+            sheet = self._titled(tab.tab)
+            return sheet if sheet and sheet["properties"]["sheetId"] == staging else None
+
+        self._batch_once(swap, swapped)
         self._sheets()
         return self.api.write_requests - before
+
+    def _batch_once(self, requests: list[Json], applied: Callable[[], Json | None]) -> Json:
+        """A batchUpdate that must not run twice (adding or swapping tabs).
+
+        A 5xx may come after Sheets applied it; before trying again, re-read the
+        spreadsheet and stop if `applied` finds the change there. Returns the reply, or
+        what `applied` found.
+        """
+        backoff = self.api.pacing.backoff
+        for attempt in range(backoff.attempts):
+            try:
+                return self.api.batch_update(requests, retry_on=frozenset({429}))
+            except HttpError as error:
+                if int(error.resp.status) < 500 or attempt == backoff.attempts - 1:
+                    raise
+                self._sheets()
+                found = applied()
+                if found is not None:
+                    return found
+                backoff.pause(attempt)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _bar_off(self) -> bool | None:
         return None if self.progress is None else not self.progress
@@ -191,7 +218,14 @@ class SheetsWriter:
         if old:
             properties["index"] = old["properties"]["index"]
         requests.append({"addSheet": {"properties": properties}})
-        reply = self.api.batch_update(requests)["replies"][-1]
+
+        def added() -> Json | None:
+            sheet = self._titled(title + STAGING_SUFFIX)
+            if sheet is None or (leftover and sheet["properties"] == leftover["properties"]):
+                return None  # not added: at most the leftover, still there
+            return {"replies": [{"addSheet": sheet}]}
+
+        reply = self._batch_once(requests, added)["replies"][-1]
         sheet_id: int = reply["addSheet"]["properties"]["sheetId"]
         return sheet_id
 

@@ -83,11 +83,28 @@ def test_a_million_cells_arrive_whole_under_faults_and_within_quota(tmp_path: Pa
         assert len(final) * COLUMNS >= 1_000_000
         faults = [call for call in fake.calls if call.status in (429, 500, 503)]
         assert len(faults) >= 5, "the run should have met injected faults"
-        assert fake.invalid == []
+        assert fake.invalid == [] and fake.rejected == []
         assert fake.quota_refusals == 0
         assert fake.max_writes_per_window() <= QUOTA
         assert max(call.size for call in fake.calls) <= 2_000_000
         assert [s.title for s in fake.spreadsheet.sheets] == ["Sheet1", "Big table"]
+
+
+def test_a_lost_answer_to_a_tab_change_is_not_applied_twice(tmp_path: Path) -> None:
+    database = tmp_path / "small.duckdb"
+    with FakeSheets().running() as fake:
+        api = api_for(fake)
+        fill(database, 50, "old-")
+        sync(TAB, DuckDBSource(database), SheetsWriter(api), Run.new("run-1"))
+        new = fill(database, 60, "new-")
+        # addSheet, the rows, then the swap: both tab changes applied, their answers lost
+        fake.forced = [503, 200, 500]
+        sync(TAB, DuckDBSource(database), SheetsWriter(api), Run.new("run-2"))
+    shown = visible(fake, "Big table")
+    assert shown is not None and shown[1:] == new and shown[0][1] == "run-2"
+    assert [s.title for s in fake.spreadsheet.sheets] == ["Sheet1", "Big table"]
+    assert fake.rejected == [] and fake.invalid == []
+    assert fake.forced == []
 
 
 def test_rate_limiter_never_lets_more_than_the_quota_into_a_window() -> None:

@@ -3,8 +3,10 @@
 Every request is matched to a discovery-document method and its query and body are
 validated (400 otherwise). Write requests are timed so a test can count them per
 window; more than `write_quota` in one window is refused with 429 like the real quota.
-A share `fault_rate` of requests is answered 429, 500 or 503 before being applied;
-`forced` lists statuses the next write requests get instead.
+A share `fault_rate` of requests is answered 429, 500 or 503: a 429 always before the
+request is applied, a 5xx before or (half of them) after, as when an answer is lost.
+`forced` lists statuses the next write requests get instead (200: none; a 5xx there
+comes after applying, unless `applied_before_5xx` is False).
 """
 
 import json
@@ -46,13 +48,16 @@ class FakeSheets:
         write_quota: int | None = None,
         window_seconds: float = 60.0,
         seed: int = 0,
+        applied_before_5xx: bool = True,
     ) -> None:
         self.spreadsheet = Spreadsheet(spreadsheet_id)
         self.fault_rate = fault_rate
+        self.applied_before_5xx = applied_before_5xx
         self.write_quota = write_quota
         self.window_seconds = window_seconds
         self.calls: list[Call] = []
-        self.invalid: list[str] = []
+        self.invalid: list[str] = []  # requests the discovery document does not allow
+        self.rejected: list[str] = []  # valid requests the spreadsheet's state refused
         self.quota_refusals = 0
         self.forced: list[int] = []  # statuses for the next write requests, in order
         self._rng = random.Random(seed)
@@ -94,6 +99,7 @@ class FakeSheets:
         with self._lock:
             write = route.method_id.split(".")[-1] != "get"
             status = 200
+            after_applying = self.applied_before_5xx
             if write and self._over_quota(now):
                 self.quota_refusals += 1
                 status = 429
@@ -101,15 +107,21 @@ class FakeSheets:
                 status = self.forced.pop(0)
             elif self._rng.random() < self.fault_rate:
                 status = self._rng.choice([429, 500, 503])
+                after_applying = after_applying and self._rng.random() < 0.5
             self.calls.append(Call(route.method_id, body, status, now, len(raw)))
-        if status != 200:
+        lost_answer = status >= 500 and after_applying  # done, but the answer was lost
+        if status != 200 and not lost_answer:
             return status, _error(status, "injected by the fake")
         if route.path["spreadsheetId"] != self.spreadsheet.spreadsheet_id:
             return 404, _error(404, "Requested entity was not found.")
         try:
             result = self._apply(route, body)
         except RejectedError as error:
+            with self._lock:
+                self.rejected.append(f"{route.method_id}: {error}")
             return 400, _error(400, str(error))
+        if lost_answer:
+            return status, _error(status, "injected by the fake after applying the request")
         if route.response_schema and route.method_id != "sheets.spreadsheets.values.get":
             discovery.check_body(route.response_schema, result, f"response of {route.method_id}")
         return 200, result
