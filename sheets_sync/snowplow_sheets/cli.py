@@ -21,6 +21,7 @@ from snowplow_sheets.config import (
     load_config,
 )
 from snowplow_sheets.sheets_api import Pacing, SheetsApi, service
+from snowplow_sheets.sheets_requests import ChunkError
 from snowplow_sheets.sheets_writer import SheetsWriter, SyncError
 from snowplow_sheets.source import BigQuerySource, DuckDBSource, Source, SourceError
 from snowplow_sheets.sync import sync
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         run = Run.new(args.run_id)
         results = sync(config, source, writer, run)
         where = writer.finish()
-    except (ConfigError, SourceError, LimitError, SyncError) as error:
+    except (ConfigError, SourceError, LimitError, SyncError, ChunkError) as error:
         print(f"snowplow-sheets: {error}", file=sys.stderr)
         return 1
     except HttpError as error:

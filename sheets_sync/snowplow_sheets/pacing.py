@@ -75,6 +75,7 @@ class Backoff:
 
 
 def status(error: HttpError) -> int:
+    """The HTTP status of a failed call (httplib2 gives it as a number or a string)."""
     return int(error.resp.status)
 
 

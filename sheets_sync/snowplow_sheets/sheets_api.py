@@ -14,7 +14,6 @@ from typing import Any
 import google.auth
 from google.auth.credentials import AnonymousCredentials, Credentials
 from googleapiclient import discovery
-from googleapiclient.errors import HttpError
 
 from snowplow_sheets.pacing import RETRYABLE, Backoff, RateLimiter, retrying
 from snowplow_sheets.table import Cell
@@ -117,7 +116,3 @@ class SheetsApi:
 def a1_title(title: str) -> str:
     """A tab title quoted for A1 notation."""
     return "'" + title.replace("'", "''") + "'"
-
-
-def is_status(error: HttpError, *statuses: int) -> bool:
-    return int(error.resp.status) in statuses

@@ -1,7 +1,7 @@
 """Google Sheets as a destination: values tabs swapped in whole, connected tabs refreshed.
 
 Values: the rows go to a hidden staging tab in chunks under the request-size limit;
-one batchUpdate then deletes the old tab, reveals the staging tab under the old title
+one batchUpdate then reveals it, deletes the old tab, gives the new one the old title
 and adds the chart. A batchUpdate applies all its requests or none, so a reader sees
 the old table or the new one, never a mix. The sync never creates a spreadsheet: a
 service account has no Drive storage, so a person creates it and shares it.
@@ -11,107 +11,30 @@ sheet and runs it once); later runs refresh it. A refresh runs billed queries an
 idempotent, so it is retried only on 429 (refused before it ran), never on 5xx.
 """
 
-import json
 from collections.abc import Callable
 
 from googleapiclient.errors import HttpError
 from tqdm import tqdm
 
-from snowplow_sheets.config import Chart, Tab
+from snowplow_sheets.config import Tab
+from snowplow_sheets.pacing import status
 from snowplow_sheets.sheets_api import Json, SheetsApi
+from snowplow_sheets.sheets_requests import (
+    chunks,
+    delete_sheet,
+    line_chart,
+    run_metadata,
+    run_record,
+    sheet_properties,
+)
 from snowplow_sheets.table import SHEETS_LIMITS, Cell, Table
 from snowplow_sheets.writer import Run, metadata_row, run_id_of
 
-RUN_KEY = "snowplow_run_id"
 STAGING_SUFFIX = " (staging)"
 
 
 class SyncError(RuntimeError):
     """A tab could not be brought up to date; the message says what state it is in."""
-
-
-def chunks(rows: list[list[Cell]], max_bytes: int) -> list[tuple[int, list[list[Cell]]]]:
-    """Consecutive slices whose JSON stays under max_bytes; (offset, rows) each."""
-    budget = max_bytes - 1_000  # the body's envelope: range, majorDimension
-    found: list[tuple[int, list[list[Cell]]]] = []
-    start, size = 0, 0
-    for index, row in enumerate(rows):
-        row_bytes = len(json.dumps(row)) + 2  # as the client encodes it, with ", " between
-        if row_bytes > budget:
-            raise SyncError(f"row {index} alone is {row_bytes:,} bytes, above {max_bytes:,}")
-        if size + row_bytes > budget:
-            found.append((start, rows[start:index]))
-            start, size = index, 0
-        size += row_bytes
-    if start < len(rows):
-        found.append((start, rows[start:]))
-    return found
-
-
-def line_chart(sheet_id: int, chart: Chart, columns: list[str], rows: int) -> Json:
-    """An addChart request: a LINE basic chart of the y columns against x."""
-
-    def column(name: str) -> Json:
-        index = columns.index(name)
-        grid = {
-            "sheetId": sheet_id,
-            "startRowIndex": 1,  # the header row; row 0 holds the run's metadata
-            "endRowIndex": rows + 2,
-            "startColumnIndex": index,
-            "endColumnIndex": index + 1,
-        }
-        return {"sourceRange": {"sources": [grid]}}
-
-    anchor = {"sheetId": sheet_id, "rowIndex": 2, "columnIndex": len(columns) + 1}
-    return {
-        "addChart": {
-            "chart": {
-                "spec": {
-                    "title": chart.title,
-                    "basicChart": {
-                        "chartType": "LINE",
-                        "legendPosition": "BOTTOM_LEGEND",
-                        "headerCount": 1,
-                        "axis": [
-                            {"position": "BOTTOM_AXIS", "title": chart.x},
-                            {"position": "LEFT_AXIS", "title": "users"},
-                        ],
-                        "domains": [{"domain": column(chart.x)}],
-                        "series": [
-                            {"series": column(name), "targetAxis": "LEFT_AXIS"} for name in chart.y
-                        ],
-                    },
-                },
-                "position": {"overlayPosition": {"anchorCell": anchor}},
-            }
-        }
-    }
-
-
-def _delete(sheet: Json) -> Json:
-    return {"deleteSheet": {"sheetId": sheet["properties"]["sheetId"]}}
-
-
-def _properties(sheet_id: int, **changes: object) -> Json:
-    properties = {"sheetId": sheet_id, **changes}
-    return {"updateSheetProperties": {"properties": properties, "fields": ",".join(changes)}}
-
-
-def _run_record(sheet: Json) -> Json | None:
-    """The developer metadata recording a data source sheet's run (it has no cells)."""
-    found = [m for m in sheet.get("developerMetadata", []) if m["metadataKey"] == RUN_KEY]
-    return found[0] if found else None
-
-
-def run_metadata(sheet_id: int, run: Run) -> Json:
-    """A createDeveloperMetadata request recording the run on a data source sheet."""
-    metadata = {
-        "metadataKey": RUN_KEY,
-        "metadataValue": run.id,
-        "location": {"sheetId": sheet_id},
-        "visibility": "DOCUMENT",
-    }
-    return {"createDeveloperMetadata": {"developerMetadata": metadata}}
 
 
 class SheetsWriter:
@@ -149,7 +72,7 @@ class SheetsWriter:
         if sheet is None:
             return None
         if sheet["properties"].get("sheetType", "GRID") == "DATA_SOURCE":
-            record = _run_record(sheet)
+            record = run_record(sheet)
             return str(record["metadataValue"]) if record else None
         return run_id_of(self.api.first_row(tab.tab))
 
@@ -167,8 +90,8 @@ class SheetsWriter:
                 self.api.put_rows(tab.tab + STAGING_SUFFIX, offset + 1, piece)
                 bar.update(len(piece))
         # reveal first: a spreadsheet must keep a visible tab after every request
-        swap = [_properties(staging, hidden=False), *([_delete(old)] if old else [])]
-        swap.append(_properties(staging, title=tab.tab))
+        swap = [sheet_properties(staging, hidden=False), *([delete_sheet(old)] if old else [])]
+        swap.append(sheet_properties(staging, title=tab.tab))
         if tab.chart:
             swap.append(line_chart(staging, tab.chart, table.columns, len(table.rows)))
 
@@ -192,7 +115,7 @@ class SheetsWriter:
             try:
                 return self.api.batch_update(requests, retry_on=frozenset({429}))
             except HttpError as error:
-                if int(error.resp.status) < 500 or attempt == backoff.attempts - 1:
+                if status(error) < 500 or attempt == backoff.attempts - 1:
                     raise
                 self._sheets()
                 found = applied()
@@ -209,7 +132,7 @@ class SheetsWriter:
         leftover = self._titled(title + STAGING_SUFFIX)
         requests: list[Json] = []
         if leftover:
-            requests.append(_delete(leftover))
+            requests.append(delete_sheet(leftover))
         properties: Json = {
             "title": title + STAGING_SUFFIX,
             "hidden": True,
@@ -255,7 +178,7 @@ class SheetsWriter:
         try:
             reply = self.api.batch_update([add], retry_on=frozenset({429}))["replies"][0]
         except HttpError as error:
-            if int(error.resp.status) >= 500:
+            if status(error) >= 500:
                 raise SyncError(
                     f"{tab.tab}: adding the data source failed with HTTP {error.resp.status}; "
                     f"the next run finds it if it was created, and adds it if not"
@@ -270,9 +193,9 @@ class SheetsWriter:
         requests: list[Json] = []
         clash = self._titled(tab.tab)
         if clash:  # the tab held values before it was connected
-            requests.append(_delete(clash))
+            requests.append(delete_sheet(clash))
         requests += [
-            _properties(sheet_id, title=tab.tab),
+            sheet_properties(sheet_id, title=tab.tab),
             run_metadata(sheet_id, run),
         ]
         self.api.batch_update(requests)
@@ -283,7 +206,7 @@ class SheetsWriter:
             (s for s in self._sheets(False) if s["properties"]["sheetId"] == source["sheetId"]),
             {},
         )
-        record = _run_record(sheet)
+        record = run_record(sheet)
         requests: list[Json] = [
             {"refreshDataSource": {"dataSourceId": source["dataSourceId"], "force": True}}
         ]
