@@ -104,7 +104,7 @@ def load_config(path: Path) -> SyncConfig:
 
 
 class Environment(BaseModel):
-    """Where to read and write, from SNOWPLOW_* variables (see INTERFACES in the README)."""
+    """Where to read and write, from the SNOWPLOW_* variables the README lists."""
 
     model_config = ConfigDict(frozen=True)
 
