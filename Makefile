@@ -22,6 +22,7 @@ demo: setup  ## generate a month of traffic, load it, build the models, print th
 	  --seed 1 --out $(DATA)/landing
 	@$(RUN) snowplow-load $(DATA)/landing
 	@$(RUN) python transform/demo.py
+	@$(RUN) snowplow-sheets  # the marts as a local workbook (.data/snowplow.xlsx)
 
 test: setup lint pytest  ## every check CI runs
 
@@ -38,6 +39,8 @@ bench: setup  ## measure the figures the README quotes (minutes; not part of the
 	@$(RUN) python transform/bench.py --tsv $(DATA)/bench/events-1000000-1.tsv --work $(DATA)/bench
 	@$(RUN) python functions/bench_cloud.py
 	@$(RUN) python infra/bench_synth.py
+	@test -f $(SNOWPLOW_DUCKDB) || $(MAKE) --no-print-directory demo  # the demo's tables
+	@$(RUN) python sheets_sync/bench_sheets.py
 
 synth: setup  ## every stack's Terraform JSON in infra/cdktf.out/stacks/<stack>/ (no cdktf CLI)
 	@JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 $(RUN) --directory infra python main.py
