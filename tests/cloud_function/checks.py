@@ -3,7 +3,7 @@
 from collections import Counter
 
 from tests.cloud_function.harness import Cloud
-from tests.loader.conftest import lines
+from tests.support.enriched import lines
 
 
 def small_file(index: int, rows: int = 3) -> bytes:
