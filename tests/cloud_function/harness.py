@@ -2,7 +2,7 @@
 
 import os
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from google.auth.credentials import AnonymousCredentials
 from google.cloud import bigquery, storage
 from snowplow_loader.cloud import entry, tables
 from snowplow_loader.cloud.config import Config
-from snowplow_loader.cloud.events import FINALIZED
+from snowplow_loader.cloud.events import FINALIZED, ObjectEvent
 from snowplow_loader.cloud.handler import CloudLoader
 
 
@@ -31,6 +31,7 @@ class Cloud:
     app: Any
     project: str
     names: Any = field(init=False)
+    uploaded: list[ObjectEvent] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.names = tables.names(self.config, self.project)
@@ -64,6 +65,7 @@ class Cloud:
     def upload(self, name: str, data: bytes) -> int:
         blob = self.storage.bucket(self.bucket).blob(name)
         blob.upload_from_string(data)
+        self.uploaded.append(ObjectEvent(self.bucket, name, int(blob.generation), len(data)))
         return int(blob.generation)
 
     def deliver(self, name: str, generation: int, time: datetime | None = None) -> int:
@@ -97,10 +99,11 @@ class Cloud:
         return {row[0]: row[1:] for row in found}
 
     def job_ids(self) -> list[str]:
-        """Every top-level job the function created in this test (its own job prefix)."""
-        mine = f"{self.config.job_prefix}_"
+        """Every top-level job the function created for this test's objects (first runs
+        and two replays): job ids name the file's digest."""
+        digests = {replace(event, replay=n).digest for event in self.uploaded for n in range(3)}
         jobs = self.bigquery.list_jobs(all_users=True)
-        return [job.job_id for job in jobs if job.job_id.startswith(mine)]
+        return [job.job_id for job in jobs if digests.intersection(job.job_id.split("_"))]
 
     def key(self, name: str, generation: int) -> str:
         return f"gs://{self.bucket}/{name}#{generation}"

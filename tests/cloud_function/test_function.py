@@ -10,7 +10,7 @@ from google.api_core.exceptions import ServiceUnavailable
 from google.cloud import storage
 
 from tests.cloud_function.harness import Cloud
-from tests.loader.conftest import line, lines
+from tests.support.enriched import line, lines
 
 
 def log_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
@@ -42,7 +42,7 @@ def test_a_file_loads_once_and_says_so_in_one_log_line(
     assert cloud.deliver("2026/10/01/a.tsv", generation) == 200
     [again] = log_lines(capsys)
     assert (again["outcome"], again["rows_loaded"], again["job_id"]) == (
-        "duplicate", 3, entry["job_id"],
+        "skipped", 3, entry["job_id"],
     )  # fmt: skip
     assert cloud.job_ids() == jobs  # a redelivery starts no job
     assert cloud.count(cloud.names.raw_events) == 3
@@ -80,7 +80,7 @@ def test_events_older_than_the_limit_are_dropped_with_an_error_line(
     assert cloud.deliver("old.tsv", generation, time=datetime.now(UTC) - timedelta(days=2)) == 200
     [entry] = log_lines(capsys)
     assert (entry["severity"], entry["outcome"]) == ("ERROR", "too_old")
-    assert "replay" in entry["reason"] and cloud.job_ids() == []
+    assert "reconcile" in entry["reason"] and cloud.job_ids() == []
 
 
 def test_a_deleted_object_is_skipped(cloud: Cloud, capsys: pytest.CaptureFixture[str]) -> None:
@@ -120,7 +120,7 @@ def test_a_permanent_job_failure_is_recorded_and_acknowledged(
     [(status, *_, reason)] = cloud.manifest().values()
     assert status == "failed" and "PermanentJobError" in reason
     assert cloud.deliver("lost.tsv", generation) == 200  # recorded once: no retry storm
-    assert log_lines(capsys)[0]["outcome"] == "duplicate"
+    assert log_lines(capsys)[0]["outcome"] == "skipped"
 
 
 def test_an_event_that_is_not_a_finalize_is_acknowledged(

@@ -32,3 +32,8 @@ JOB_WAIT_SECONDS = TIMEOUT_SECONDS - MARGIN_SECONDS
 MEMORY = "512Mi"  # 170 MiB measured peak, flat in file size, plus headroom
 CPU = "1"  # the stager is CPU-bound Python: one full vCPU, set explicitly
 MAX_INSTANCE_REQUEST_CONCURRENCY = 1  # one file per instance: its vCPU is the budget above
+
+# reconcile (HTTP, Cloud Scheduler hourly): it starts no new file after its budget, so
+# a long backlog spreads over several runs instead of hitting the timeout.
+RECONCILE_TIMEOUT_SECONDS = 1800
+RECONCILE_BUDGET_SECONDS = RECONCILE_TIMEOUT_SECONDS - TIMEOUT_SECONDS
