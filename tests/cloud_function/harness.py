@@ -70,6 +70,13 @@ class Cloud:
 
     def deliver(self, name: str, generation: int, time: datetime | None = None) -> int:
         """POST the finalize event as Eventarc does (binary mode); the HTTP status."""
+        headers, body = to_binary(self.event(name, generation, time))
+        response = self.app.test_client().post("/", headers=headers, data=body)
+        status: int = response.status_code
+        return status
+
+    def event(self, name: str, generation: int, time: datetime | None = None) -> CloudEvent:
+        """The finalize event Cloud Storage sends for this object generation."""
         attributes = {
             "type": FINALIZED,
             "source": f"//storage.googleapis.com/projects/_/buckets/{self.bucket}",
@@ -79,10 +86,7 @@ class Cloud:
         }
         data = {"bucket": self.bucket, "name": name, "generation": str(generation),
                 "metageneration": "1", "contentType": "text/tab-separated-values"}  # fmt: skip
-        headers, body = to_binary(CloudEvent(attributes, data))
-        response = self.app.test_client().post("/", headers=headers, data=body)
-        status: int = response.status_code
-        return status
+        return CloudEvent(attributes, data)
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(row.values()) for row in self.bigquery.query_and_wait(sql)]

@@ -1,6 +1,5 @@
 """The deployed function, end to end: real CloudEvents in, BigQuery rows and log lines out."""
 
-import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -9,13 +8,9 @@ import pytest
 from google.api_core.exceptions import ServiceUnavailable
 from google.cloud import storage
 
+from tests.cloud_function.checks import log_lines
 from tests.cloud_function.harness import Cloud
 from tests.support.enriched import line, lines
-
-
-def log_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
-    out = capsys.readouterr().out
-    return [json.loads(text) for text in out.splitlines() if text.startswith("{")]
 
 
 def test_a_file_loads_once_and_says_so_in_one_log_line(

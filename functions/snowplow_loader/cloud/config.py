@@ -55,6 +55,12 @@ def _positive(value: int) -> int:
     return value
 
 
+def _not_negative(value: int) -> int:
+    if value < 0:
+        raise ValueError(f"{value} must be 0 or more")
+    return value
+
+
 def _prefix(text: str) -> str:
     if not text.endswith("/") or text.startswith("/"):
         raise ValueError(f"{text!r} must be a folder-like prefix such as 'staging/'")
@@ -75,6 +81,7 @@ Name = Annotated[str, _matching(r"[A-Za-z0-9_]{1,1024}", "a BigQuery dataset or 
 Bucket = Annotated[str, _matching(r"[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]", "a bucket name")]
 Prefix = Annotated[str, AfterValidator(_prefix)]
 Positive = Annotated[int, BeforeValidator(_whole), AfterValidator(_positive)]
+Seconds = Annotated[int, BeforeValidator(_whole), AfterValidator(_not_negative)]
 Project = Annotated[
     str, _matching(r"[a-z][a-z0-9.:-]{0,62}", "a project id (lowercase, digits, '-')")
 ]
@@ -114,7 +121,7 @@ class Config(BaseSettings):
     job_prefix: JobPrefix = "snowplow_load"  # names this deployment's load jobs
     job_wait_seconds: Annotated[Positive, AfterValidator(_below_timeout)] = deploy.JOB_WAIT_SECONDS
     staging_ttl_hours: Positive = 7 * 24  # the staging dataset's table expiration; outlives retries
-    reconcile_min_age_seconds: Positive = 3600  # younger objects may still have an event in flight
+    reconcile_min_age_seconds: Seconds = 3600  # younger objects may still have an event in flight
     bigquery_endpoint: Url | None = None  # emulators only
 
     @classmethod
