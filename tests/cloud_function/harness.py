@@ -32,6 +32,7 @@ class Cloud:
     project: str
     names: Any = field(init=False)
     uploaded: list[ObjectEvent] = field(default_factory=list)
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def __post_init__(self) -> None:
         self.names = tables.names(self.config, self.project)
@@ -106,7 +107,9 @@ class Cloud:
         """Every top-level job the function created for this test's objects (first runs
         and two replays): job ids name the file's digest."""
         digests = {replace(event, replay=n).digest for event in self.uploaded for n in range(3)}
-        jobs = self.bigquery.list_jobs(all_users=True)
+        # Only this test's jobs: the emulator parses every job it lists, and a session
+        # holds thousands.
+        jobs = self.bigquery.list_jobs(all_users=True, min_creation_time=self.started)
         return [job.job_id for job in jobs if digests.intersection(job.job_id.split("_"))]
 
     def key(self, name: str, generation: int) -> str:

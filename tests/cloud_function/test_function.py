@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from google.api_core.exceptions import ServiceUnavailable
 from google.cloud import storage
+from snowplow_loader.cloud import entry
 
 from tests.cloud_function.checks import log_lines
 from tests.cloud_function.harness import Cloud
@@ -129,3 +130,19 @@ def test_an_event_that_is_not_a_finalize_is_acknowledged(
     assert cloud.app.test_client().post("/", headers=headers, data=body).status_code == 200
     [entry] = log_lines(capsys)
     assert (entry["severity"], entry["outcome"]) == ("ERROR", "bad_event")
+
+
+def test_unreadable_files_are_copied_to_the_quarantine_bucket(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quarantine = f"{cloud.bucket}-quarantine"
+    cloud.storage.create_bucket(quarantine)
+    monkeypatch.setenv("SNOWPLOW_QUARANTINE_BUCKET", quarantine)
+    entry.reset()  # the next event reads the settings again
+    generation = cloud.upload("binary.tsv", bytes(range(256)) * 64)
+    assert cloud.deliver("binary.tsv", generation) == 200
+    [(status, *_, reason)] = cloud.manifest().values()
+    copy = f"quarantine/{generation}/binary.tsv"
+    assert status == "quarantined" and f"gs://{quarantine}/{copy}" in reason
+    assert [b.name for b in cloud.storage.list_blobs(quarantine)] == [copy]
+    assert cloud.object_names("quarantine/") == []
