@@ -37,7 +37,7 @@ def test_every_problem_is_reported_at_once() -> None:
         "SNOWPLOW_MAX_EVENT_AGE_SECONDS: 'a day' is not a whole number",
         "SNOWPLOW_STAGING_PREFIX: 'staging' must be a folder-like prefix",
         "SNOWPLOW_JOB_WAIT_SECONDS: must stay below the function timeout",
-        "SNOWPLOW_RAW_TABLE: 'raw-events' is not a BigQuery dataset or table name",
+        "SNOWPLOW_RAW_TABLE: 'raw-events' is not a BigQuery name (letters, digits, _)",
         "SNOWPLOW_BIGQUERY_ENDPOINT: 'localhost:9050' is not an http(s) URL",
     ):
         assert expected in message

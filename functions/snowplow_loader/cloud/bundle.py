@@ -15,8 +15,16 @@ from pathlib import Path
 
 FUNCTIONS = Path(__file__).resolve().parents[2]
 # Modules of snowplow_loader the cloud path imports, besides snowplow_loader.cloud.
-SHARED = ("__init__.py", "py.typed", "bigquery_sql.py", "contract.py", "files.py",
-          "limits.py", "results.py", "rules.py")  # fmt: skip
+SHARED = (
+    "__init__.py",
+    "py.typed",
+    "bigquery_sql.py",
+    "contract.py",
+    "files.py",
+    "limits.py",
+    "results.py",
+    "rules.py",
+)
 
 
 def files(functions: Path = FUNCTIONS) -> list[Path]:
@@ -24,8 +32,12 @@ def files(functions: Path = FUNCTIONS) -> list[Path]:
     cloud = sorted(
         p.relative_to(functions) for p in (functions / "snowplow_loader" / "cloud").glob("*.py")
     )
-    return [Path("main.py"), Path("requirements.txt"),
-            *(Path("snowplow_loader", name) for name in SHARED), *cloud]  # fmt: skip
+    return [
+        Path("main.py"),
+        Path("requirements.txt"),
+        *(Path("snowplow_loader", name) for name in SHARED),
+        *cloud,
+    ]
 
 
 def copy_to(target: Path, functions: Path = FUNCTIONS) -> None:

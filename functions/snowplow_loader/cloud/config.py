@@ -10,7 +10,7 @@ on the first event, not when the function's module loads (cold starts stay small
 """
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Annotated, Self
 
 from pydantic import AfterValidator, BeforeValidator, ValidationError, model_validator
@@ -76,27 +76,20 @@ def _below_timeout(value: int) -> int:
     return value
 
 
-Name = Annotated[str, _matching(r"[A-Za-z0-9_]{1,1024}", "a BigQuery dataset or table name "
-                                "(letters, digits, _)")]  # fmt: skip
+Name = Annotated[str, _matching(r"[A-Za-z0-9_]{1,1024}", "a BigQuery name (letters, digits, _)")]
 Bucket = Annotated[str, _matching(r"[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]", "a bucket name")]
 Prefix = Annotated[str, AfterValidator(_prefix)]
 Positive = Annotated[int, BeforeValidator(_whole), AfterValidator(_positive)]
 Seconds = Annotated[int, BeforeValidator(_whole), AfterValidator(_not_negative)]
-Project = Annotated[
-    str, _matching(r"[a-z][a-z0-9.:-]{0,62}", "a project id (lowercase, digits, '-')")
-]
-Location = Annotated[str, _matching(r"[A-Za-z0-9-]{2,40}", "a BigQuery location such as US, EU "
-                                    "or europe-west1")]  # fmt: skip
-JobPrefix = Annotated[str, _matching(r"[A-Za-z0-9_-]{1,100}", "a job id prefix (letters, digits, "
-                                     "_, -)")]  # fmt: skip
+Project = Annotated[str, _matching(r"[a-z][a-z0-9.:-]{0,62}", "a project id (a-z, 0-9, '-')")]
+Location = Annotated[str, _matching(r"[A-Za-z0-9-]{2,40}", "a location such as EU or us-east1")]
+JobPrefix = Annotated[str, _matching(r"[A-Za-z0-9_-]{1,100}", "a job id prefix (A-Z, 0-9, _, -)")]
 Url = Annotated[str, _matching(r"https?://\S+", "an http(s) URL")]
 
-_MESSAGES: dict[str, Callable[[str], str]] = {
-    "dataset": lambda variable: (
-        f"{variable} is required: the BigQuery dataset holding raw_events, "
-        "raw_events_bad_rows and load_manifest (for example: snowplow)"
-    ),
-}
+DATASET_REQUIRED = (
+    f"{PREFIX}DATASET is required: the BigQuery dataset holding raw_events, "
+    "raw_events_bad_rows and load_manifest (for example: snowplow)"
+)
 
 
 class Config(BaseSettings):
@@ -182,8 +175,8 @@ def _explain(error: ValidationError) -> str:
         field = ".".join(str(part) for part in problem["loc"] if isinstance(part, str))
         variable = PREFIX + field.upper()
         message = str(problem["msg"]).removeprefix("Value error, ")
-        if problem["type"] == "missing" and field in _MESSAGES:
-            problems.append(_MESSAGES[field](variable))
+        if problem["type"] == "missing" and field == "dataset":
+            problems.append(DATASET_REQUIRED)
         elif field:
             problems.append(f"{variable}: {message}")
         else:  # a check across fields names its variables itself

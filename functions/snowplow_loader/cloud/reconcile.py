@@ -29,9 +29,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from snowplow_loader.cloud import deploy
+from snowplow_loader.cloud import deploy, entry
+from snowplow_loader.cloud.config import Config
 from snowplow_loader.cloud.events import ObjectEvent
-from snowplow_loader.cloud.handler import CloudLoader, Report
+from snowplow_loader.cloud.handler import CloudLoader, Report, build
 from snowplow_loader.results import NotLoaded
 
 
@@ -57,9 +58,12 @@ def pending(
 
 
 def reconcile(
-    loader: CloudLoader, bucket: str, prefix: str = "", min_age_seconds: int = 3600,
+    loader: CloudLoader,
+    bucket: str,
+    prefix: str = "",
+    min_age_seconds: int = 3600,
     budget_seconds: float = float("inf"),
-) -> list[Report]:  # fmt: skip
+) -> list[Report]:
     """Load what is pending, one file at a time, until the budget is spent; their reports."""
     started = time.monotonic()
     reports = []
@@ -82,14 +86,11 @@ def healthy(reports: list[Report]) -> bool:
 
 def from_environment(budget_seconds: float = deploy.RECONCILE_BUDGET_SECONDS) -> dict[str, int]:
     """The scheduled run (HTTP entry point): SNOWPLOW_LANDING_BUCKET, settings' min age."""
-    from snowplow_loader.cloud import entry
-
     loader = entry.loader()
     bucket = loader.config.landing_bucket
     if bucket is None:
         raise ValueError("SNOWPLOW_LANDING_BUCKET is required to reconcile: the bucket to list")
-    reports = reconcile(loader, bucket, "", loader.config.reconcile_min_age_seconds,
-                        budget_seconds)  # fmt: skip
+    reports = reconcile(loader, bucket, "", loader.config.reconcile_min_age_seconds, budget_seconds)
     return summary(reports) | {"healthy": int(healthy(reports))}
 
 
@@ -103,14 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bucket", help="landing bucket (default: SNOWPLOW_LANDING_BUCKET)")
     parser.add_argument("--prefix", default="", help="only objects under it: a day, one file")
     parser.add_argument(
-        "--min-age-seconds", type=int,
+        "--min-age-seconds",
+        type=int,
         help="skip objects and failures younger than this (default: "
         "SNOWPLOW_RECONCILE_MIN_AGE_SECONDS, 3600); 0 redrives now",
-    )  # fmt: skip
+    )
     args = parser.parse_args(argv)
-    from snowplow_loader.cloud.config import Config
-    from snowplow_loader.cloud.handler import build
-
     loader = build(Config.from_env(os.environ))
     bucket = args.bucket or loader.config.landing_bucket
     if bucket is None:

@@ -153,8 +153,10 @@ class Warehouse:
         rows = self.client.query_and_wait(
             sql.file_states(self.tables), job_config=config, location=self.location
         )
-        return {row["file_key"]: FileState(row["settled"], row["failures"], row["last_failure"])
-                for row in rows}  # fmt: skip
+        return {
+            row["file_key"]: FileState(row["settled"], row["failures"], row["last_failure"])
+            for row in rows
+        }
 
     def drop_staging(self, staging: str) -> None:
         self.client.delete_table(staging, not_found_ok=True)
