@@ -7,8 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from google.api_core.exceptions import Conflict, NotFound
-from snowplow_loader.cloud.errors import PermanentJobError, TransientError
+from google.api_core.exceptions import BadRequest, Conflict, Forbidden, NotFound
+from snowplow_loader.cloud.errors import (
+    PermanentJobError,
+    TransientError,
+    is_transient,
+    job_error_is_transient,
+)
 from snowplow_loader.cloud.events import ObjectEvent, job_id
 from snowplow_loader.cloud.jobs import Jobs
 
@@ -136,3 +141,10 @@ def test_commit_ids_depend_on_the_file_alone_and_a_replay_starts_a_new_chain() -
     assert mine.name(DIGEST, "commit", 0) == theirs.name(DIGEST, "commit", 0)
     replay = ObjectEvent("b", "a.tsv", 7, 0, replay=1).digest
     assert mine.name(replay, "commit", 0) != mine.name(DIGEST, "commit", 0)
+
+
+def test_overload_and_quota_answers_are_transient_and_bad_requests_are_not() -> None:
+    assert job_error_is_transient(DML_QUEUE) and not job_error_is_transient(INVALID)
+    assert is_transient(BadRequest("queue full", errors=[DML_QUEUE]))  # type: ignore[no-untyped-call]
+    assert is_transient(Forbidden("quota", errors=[{"reason": "quotaExceeded"}]))  # type: ignore[no-untyped-call]
+    assert not is_transient(BadRequest("bad", errors=[INVALID]))  # type: ignore[no-untyped-call]
