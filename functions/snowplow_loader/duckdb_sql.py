@@ -18,6 +18,7 @@ from snowplow_loader.contract import (
     Field,
     duckdb_columns,
 )
+from snowplow_loader.limits import MAX_LINE_BYTES
 from snowplow_loader.results import BadRowReason
 from snowplow_loader.rules import DuckDBRules
 
@@ -29,7 +30,6 @@ REJECTS_TABLE = "line_rejects"
 REJECTS_SCAN = "line_reject_scans"
 BAD_LINES = "bad_lines"
 
-MAX_LINE_BYTES = 10 * 1024 * 1024  # a Pub/Sub message's limit, so no real event is longer
 _NO_DELIMITER = "\x1f\x1e\x1d\x1c"  # four separators in a row: not in any enriched line
 _RULES = DuckDBRules()
 _FIELD_COUNT = len(ENRICHED_FIELDS)

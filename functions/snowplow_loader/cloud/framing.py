@@ -17,7 +17,7 @@ to them):
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from snowplow_loader.duckdb_sql import MAX_LINE_BYTES
+from snowplow_loader.limits import MAX_LINE_BYTES
 
 BOM = b"\xef\xbb\xbf"
 LF, CRLF, CR = b"\n", b"\r\n", b"\r"
