@@ -42,11 +42,14 @@ from snowplow_infra.config import EnvironmentConfig
 from snowplow_infra.iam import grant_on_project, member, service_account
 from snowplow_infra.images import image_repository
 from snowplow_infra.loader_archive import build_archive
-from snowplow_infra.loader_function import LOADER_FUNCTION
+from snowplow_infra.loader_function import (
+    LOADER_FUNCTION,
+    RECONCILE_ENTRY_POINT,
+    RECONCILE_TIMEOUT_SECONDS,
+)
 from snowplow_infra.storage import HardenedBucket
 from snowplow_infra.warehouse import Warehouse
 
-RECONCILE_ENTRY_POINT = "reconcile"
 RUN_INVOKER = "roles/run.invoker"
 
 
@@ -99,6 +102,7 @@ class Loader(Construct):
             source,
             environment,
             max_instances=config.loader_max_instances,
+            timeout_seconds=LOADER_FUNCTION.timeout_seconds,
             trigger=Cloudfunctions2FunctionEventTrigger(
                 trigger_region=config.region,
                 event_type=LOADER_FUNCTION.event_type,
@@ -119,6 +123,7 @@ class Loader(Construct):
             source,
             environment,
             max_instances=1,  # hourly; two runs at once would only repeat each other's work
+            timeout_seconds=RECONCILE_TIMEOUT_SECONDS,
             trigger=None,
         )
         self.reconcile_schedule = CloudSchedulerJob(
@@ -129,7 +134,7 @@ class Loader(Construct):
             description="Loads landing objects missing from the manifest",
             schedule=config.reconcile_schedule,
             time_zone=config.time_zone,
-            attempt_deadline=f"{LOADER_FUNCTION.timeout_seconds}s",
+            attempt_deadline=f"{RECONCILE_TIMEOUT_SECONDS}s",  # Scheduler's maximum, 30 min
             http_target=CloudSchedulerJobHttpTarget(
                 http_method="POST",
                 uri=self.reconcile.url,
@@ -172,6 +177,7 @@ class Loader(Construct):
         environment: dict[str, str],
         *,
         max_instances: int,
+        timeout_seconds: int,
         trigger: Cloudfunctions2FunctionEventTrigger | None,
     ) -> Cloudfunctions2Function:
         return Cloudfunctions2Function(
@@ -190,7 +196,7 @@ class Loader(Construct):
             service_config=Cloudfunctions2FunctionServiceConfig(
                 available_memory=LOADER_FUNCTION.memory,
                 available_cpu=LOADER_FUNCTION.cpu,
-                timeout_seconds=LOADER_FUNCTION.timeout_seconds,
+                timeout_seconds=timeout_seconds,
                 max_instance_request_concurrency=LOADER_FUNCTION.max_instance_request_concurrency,
                 min_instance_count=0,
                 max_instance_count=max_instances,

@@ -5,7 +5,7 @@ import json
 import cdktf
 import pytest
 from snowplow_infra.loader_archive import build_archive
-from snowplow_infra.loader_function import LOADER_FUNCTION
+from snowplow_infra.loader_function import LOADER_FUNCTION, RECONCILE_TIMEOUT_SECONDS
 from snowplow_infra.warehouse_tables import LOADER_TABLES
 
 from tests.infra.conftest import ENVIRONMENTS, Synthesized
@@ -77,8 +77,10 @@ def test_reconcile_is_called_hourly_with_an_oidc_token(synthesized: Synthesized,
     function = synthesized.one(env, "google_cloudfunctions2_function", name=name)
     assert function["build_config"]["entry_point"] == "reconcile"
     assert "event_trigger" not in function  # HTTP
+    assert function["service_config"]["timeout_seconds"] == RECONCILE_TIMEOUT_SECONDS
     schedule = synthesized.one(env, "google_cloud_scheduler_job", name=name)
     assert schedule["schedule"] == config.reconcile_schedule == "0 * * * *"
+    assert schedule["attempt_deadline"] == f"{RECONCILE_TIMEOUT_SECONDS}s"
     url = ref(synthesized, env, "google_cloudfunctions2_function", "url", name=name)
     target = schedule["http_target"]
     assert target["uri"] == url
