@@ -11,7 +11,8 @@ GitHub shows. Pure Python on purpose: the workflows run it without synthesizing 
         --plan-text plan.txt --run-url URL --out issue.md
 
 Both commands print `key=value` lines for $GITHUB_OUTPUT: `destructive` (a destroy or a
-replacement is planned), `changes` (resources the plan would touch) and `marker`.
+replacement is planned), `changes` (resources the plan would touch), `marker` and, for
+drift, the issue's `title`.
 """
 
 import argparse
@@ -234,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"destructive={str(plan.destructive).lower()}")
     print(f"changes={len(plan.changes) + len(plan.drifted)}")
     print(f"marker={marker(kind, args.env)}")
+    if args.what == "drift":
+        print(f"title={drift_title(args.env)}")
     return 0
 
 
