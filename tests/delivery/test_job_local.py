@@ -90,6 +90,24 @@ def test_stale_raw_data_fails_the_run_before_the_build(local_run: LocalRun) -> N
     assert not workbook.exists()
 
 
+def test_allow_stale_turns_stale_data_into_a_warning(local_run: LocalRun) -> None:
+    database = local_run.folder / "stale.duckdb"  # left by the test above, or made here
+    if not database.exists():
+        database = broken_copy(
+            local_run, "stale", "update raw_events set load_tstamp = load_tstamp - interval 3 days"
+        )
+    workbook = local_run.folder / "demo.xlsx"
+    run = run_job(
+        ["--allow-stale", "--run-id", "demo", "--workbook", str(workbook)],
+        local_run.env(database),
+    )
+    assert run.exit_code == 0, run.logs
+    assert run.steps()["freshness"]["severity"] == "WARNING"
+    assert run.steps()["freshness"]["sources"] == {"source.snowplow.snowplow.raw_events": "error"}
+    assert [line["step"] for line in run.logs] == STEPS
+    assert workbook.exists()
+
+
 def test_a_failing_model_fails_the_run_and_keeps_its_results(local_run: LocalRun) -> None:
     # a column the staging model reads disappears from raw_events (schema drift)
     database = broken_copy(local_run, "broken", "alter table raw_events drop column useragent")

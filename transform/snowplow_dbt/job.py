@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -142,21 +143,24 @@ class Job:
         states = {
             node.node.unique_id: str(node.status) for node in _results(result)
         }  # what dbt saw for each source table: pass / warn / error / runtime error
-        if not result.success:
+        stale_only = bool(states) and set(states.values()) <= {"pass", "warn", "error"}
+        if not result.success and not (self.args.allow_stale and stale_only):
             raise StepError(f"raw data is stale or unreadable: {failures(result)}")
-        return {"sources": states}
+        return {"sources": states, "severity": "INFO" if result.success else "WARNING"}
 
     def build(self) -> dict[str, Any]:
         flags = ["--full-refresh"] if self.args.full_refresh else []
         variables = dbt_variables(self.args)
         result = self.dbt.try_invoke("build", "--quiet", *flags, variables=variables or None)
         self._gather("manifest.json", "run_results.json")
-        counts: dict[str, int] = {}
-        for node in _results(result):
-            counts[str(node.status)] = counts.get(str(node.status), 0) + 1
+        counts = Counter(str(node.status) for node in _results(result))
         if not result.success:
             raise StepError(f"dbt build failed: {failures(result)}")
-        return {"nodes": counts, "variables": variables, "full_refresh": self.args.full_refresh}
+        return {
+            "nodes": dict(counts),
+            "variables": variables,
+            "full_refresh": self.args.full_refresh,
+        }
 
     def docs(self) -> dict[str, Any]:
         # the build's manifest (with compiled SQL) is the one kept; docs adds the site
@@ -210,7 +214,8 @@ def run_step(name: str, run_id: str, action: Callable[[], dict[str, Any]]) -> bo
         log("ERROR", f"{name} failed: {failure}", step=name, run_id=run_id, seconds=seconds)
         return False
     seconds = round(time.perf_counter() - started, 2)
-    log("INFO", f"{name} done", step=name, run_id=run_id, seconds=seconds, **details)
+    severity = details.pop("severity", "INFO")
+    log(severity, f"{name} done", step=name, run_id=run_id, seconds=seconds, **details)
     return True
 
 
