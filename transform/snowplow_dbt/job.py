@@ -90,9 +90,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         help="names the artifacts folder (default: UTC time and the Cloud Run execution)",
     )
     parser.add_argument(
+        "--allow-stale",
+        action="store_true",
+        help="stale raw data is a warning, not a failure (the demo, re-run days later)",
+    )
+    parser.add_argument(
         "--workbook", type=Path, help="local workbook of the sync, when no spreadsheet id is set"
     )
-    args = parser.parse_args(argv)  # fmt: skip
+    args = parser.parse_args(argv)
     if (args.start is None) != (args.end is None):
         parser.error("--from and --to go together")
     if args.start is not None and args.start >= args.end:
@@ -171,11 +176,9 @@ class Job:
         return {}
 
     def upload(self, where: Destination) -> dict[str, Any]:
-        files = sorted(self.gathered.iterdir())
-        try:
-            return {"artifacts": [where.put(self.run_id, path) for path in files]}
-        except Exception as error:  # any client or disk error fails the run, named
-            raise StepError(f"artifacts upload failed: {type(error).__name__}: {error}") from error
+        return {
+            "artifacts": [where.put(self.run_id, path) for path in sorted(self.gathered.iterdir())]
+        }
 
     def sheets(self) -> dict[str, Any]:
         command = [sheets_command(), "--run-id", self.run_id]
@@ -209,9 +212,10 @@ def run_step(name: str, run_id: str, action: Callable[[], dict[str, Any]]) -> bo
     started = time.perf_counter()
     try:
         details = action()
-    except StepError as failure:
+    except Exception as error:  # whatever breaks (dbt, a client, the disk) fails the run
+        reason = str(error) if isinstance(error, StepError) else f"{type(error).__name__}: {error}"
         seconds = round(time.perf_counter() - started, 2)
-        log("ERROR", f"{name} failed: {failure}", step=name, run_id=run_id, seconds=seconds)
+        log("ERROR", f"{name} failed: {reason}", step=name, run_id=run_id, seconds=seconds)
         return False
     seconds = round(time.perf_counter() - started, 2)
     severity = details.pop("severity", "INFO")
