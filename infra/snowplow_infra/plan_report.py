@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 COMMENT_LIMIT = 65_536  # characters GitHub accepts in one comment or issue body
-DESTRUCTIVE_LABEL = "plan: destroys resources"
+TABLE_ROWS = 300  # resources listed in the summary table; the full plan has them all
 
 # Terraform's action lists (resource_changes[].change.actions) and how a plan names them
 KINDS = {
@@ -107,11 +107,14 @@ def marker(kind: str, environment: str) -> str:
     return f"<!-- snowplow-{kind}:{environment} -->"
 
 
-def _changes_table(plan: Plan) -> list[str]:
-    lines = ["| action | resource |", "|---|---|"]
-    for kind in ("replace", "destroy", "add", "change"):
-        lines += [f"| {VERBS[kind]} | `{address}` |" for address in plan.of(kind)]
-    return lines
+def _changes_table(plan: Plan, most: int = TABLE_ROWS) -> list[str]:
+    rows = [
+        f"| {VERBS[kind]} | `{address}` |"
+        for kind in ("replace", "destroy", "add", "change")
+        for address in plan.of(kind)
+    ]
+    more = [f"| ... | {len(rows) - most} more in the full plan |"] if len(rows) > most else []
+    return ["| action | resource |", "|---|---|", *rows[:most], *more]
 
 
 def _destructive_block(plan: Plan) -> list[str]:

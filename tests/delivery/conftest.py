@@ -54,6 +54,15 @@ def load_sample(database: Path) -> None:
     assert loader_cli.main(["--db", str(database), "--quiet", str(SAMPLE)]) == 0
 
 
+def local_env(database: Path, artifacts: Path) -> dict[str, str]:
+    """The job's environment on the embedded engine."""
+    return {
+        "SNOWPLOW_DBT_TARGET": "local",
+        "SNOWPLOW_DUCKDB": str(database),
+        "SNOWPLOW_ARTIFACTS_DIR": str(artifacts),
+    }
+
+
 @dataclass(frozen=True)
 class LocalRun:
     folder: Path
@@ -62,21 +71,22 @@ class LocalRun:
     workbook: Path
     result: JobRun
 
-    def env(self, database: Path | None = None) -> dict[str, str]:
-        return {
-            "SNOWPLOW_DBT_TARGET": "local",
-            "SNOWPLOW_DUCKDB": str(database or self.database),
-            "SNOWPLOW_ARTIFACTS_DIR": str(self.artifacts),
-        }
+    def env(self, database: Path) -> dict[str, str]:
+        """The same environment on another database (the artifacts folder is shared)."""
+        return local_env(database, self.artifacts)
 
 
 @pytest.fixture(scope="module")
 def local_run(tmp_path_factory: pytest.TempPathFactory) -> LocalRun:
     """The sample loaded into DuckDB, then the whole job run on it once (run id `daily`)."""
     folder = tmp_path_factory.mktemp("job")
-    database = folder / "snowplow.duckdb"
+    database, artifacts, workbook = (
+        folder / "snowplow.duckdb",
+        folder / "artifacts",
+        folder / "snowplow.xlsx",
+    )
     load_sample(database)
-    workbook = folder / "snowplow.xlsx"
-    blank = LocalRun(folder, database, folder / "artifacts", workbook, JobRun(-1, []))
-    result = run_job(["--run-id", "daily", "--workbook", str(workbook)], blank.env())
-    return LocalRun(folder, database, blank.artifacts, workbook, result)
+    result = run_job(
+        ["--run-id", "daily", "--workbook", str(workbook)], local_env(database, artifacts)
+    )
+    return LocalRun(folder, database, artifacts, workbook, result)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from snowplow_infra import plan_report
-from snowplow_infra.plan_report import COMMENT_LIMIT, Plan
+from snowplow_infra.plan_report import COMMENT_LIMIT, Change, Plan
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHANGES = FIXTURES / "plan_dev_changes.json"
@@ -136,3 +136,12 @@ def test_drift_issue_names_what_changed_outside_terraform(tmp_path: Path) -> Non
 def test_a_clean_daily_plan_reports_nothing_to_fix(tmp_path: Path) -> None:
     _, outputs = cli(tmp_path, "drift", "--env", "prod", "--plan", str(CLEAN))
     assert outputs["changes"] == "0"
+
+
+def test_a_huge_plan_lists_the_first_resources_and_counts_the_rest() -> None:
+    plan = Plan(tuple(Change(f"google_storage_bucket.b{i:04}", "add") for i in range(400)), ())
+    body = plan_report.render_comment("dev", plan, "", "**checkov** passed", RUN_URL)
+    rows = [line for line in body.splitlines() if line.startswith("| create |")]
+    assert len(rows) == plan_report.TABLE_ROWS
+    assert f"| ... | {400 - plan_report.TABLE_ROWS} more in the full plan |" in body
+    assert "### Plan for `dev`: 400 to add, 0 to change, 0 to destroy" in body
