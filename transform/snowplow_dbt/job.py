@@ -1,6 +1,7 @@
 """`snowplow-job`: the daily transform, as the Cloud Run job runs it and as `make demo` does.
 
     snowplow-job [--from YYYY-MM-DD --to YYYY-MM-DD] [--full-refresh] [--run-id ID]
+                 [--allow-stale] [--workbook PATH]
 
 Steps, in order: `dbt source freshness` (raw_events must have been loaded recently), `dbt
 build`, `dbt docs generate`, the artifacts upload (manifest, run_results, sources, the docs
@@ -175,10 +176,11 @@ class Job:
         self._gather("index.html", "catalog.json")
         return {}
 
-    def upload(self, where: Destination) -> dict[str, Any]:
-        return {
-            "artifacts": [where.put(self.run_id, path) for path in sorted(self.gathered.iterdir())]
-        }
+    def upload(self, where: Destination | None = None) -> dict[str, Any]:
+        """Everything gathered, to the bucket (or folder) the settings name by default."""
+        where = where or destination(self.settings.bucket, self.settings.artifacts_dir)
+        files = sorted(self.gathered.iterdir())
+        return {"artifacts": [where.put(self.run_id, path) for path in files]}
 
     def sheets(self) -> dict[str, Any]:
         command = [sheets_command(), "--run-id", self.run_id]
@@ -227,7 +229,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     settings = Settings.from_env()
     run_id = args.run_id or default_run_id()
-    where = destination(settings.bucket, settings.artifacts_dir)
     log("INFO", "job started", step="start", run_id=run_id, target=settings.target,
         arguments=sys.argv[1:] if argv is None else argv)  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="snowplow-job-") as scratch:
@@ -238,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
                                  ("docs", job.docs))
         )  # fmt: skip
         # uploaded even after a failure: the failed run's results are what one reads first
-        ok = run_step("upload", run_id, lambda: job.upload(where)) and ok
+        ok = run_step("upload", run_id, job.upload) and ok
         ok = ok and run_step("sheets", run_id, job.sheets)
     log("INFO" if ok else "ERROR", "job succeeded" if ok else "job failed",
         step="end", run_id=run_id)  # fmt: skip
