@@ -32,7 +32,7 @@ lint:
 	@$(RUN) mypy .
 
 pytest:
-	@$(RUN) pytest -n auto
+	@$(RUN) pytest -n auto --dist loadscope  # a module's shared fixture (a dbt build) runs once
 
 bench: setup  ## measure the figures the README quotes (minutes; not part of the tests)
 	@$(RUN) python functions/bench_loader.py
