@@ -16,6 +16,7 @@ setup:  ## install uv into the pyenv Python that .python-version selects, then t
 	  f"Python 3.13 expected (.python-version), got {sys.version.split()[0]}: pyenv install 3.13"'
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==0.13.8"
 	@$(UV) sync --locked --quiet
+	@test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --silent
 
 demo: setup  ## generate a month of traffic, load it, build the models, print the results
 	@test -d $(DATA)/landing || $(RUN) snowplow-sample --events 200000 --files 10 --gzip \
@@ -32,7 +33,7 @@ lint:
 	@$(RUN) mypy .
 
 pytest:
-	@$(RUN) pytest -n auto
+	@$(RUN) pytest -n auto --dist loadscope  # a module's shared fixture (a dbt build) runs once
 
 bench: setup  ## measure the figures the README quotes (minutes; not part of the tests)
 	@$(RUN) python functions/bench_loader.py
