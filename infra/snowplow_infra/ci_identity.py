@@ -1,11 +1,12 @@
 """GitHub Actions reaches Google Cloud through Workload Identity Federation: no keys.
 
-One pool, one OIDC provider whose attribute condition admits exactly two subjects of
-the pinned repository: pull-request jobs, and jobs of the protected deploy environment
-running on the deploy branch. Each subject may impersonate one account:
-- the planner (pull requests run the branch's code, so it can read and change nothing:
-  ``terraform plan -lock=false``, since a state lock is a write);
-- the deployer (main + the protected environment), which applies the stacks.
+One pool, one OIDC provider whose attribute condition admits only these subjects of
+the pinned repository (GitHub's default ``sub`` claim), each bound to one account:
+- the planner: pull-request jobs (they run the branch's code, so it can read and
+  change nothing: ``terraform plan -lock=false``, since a state lock is a write), and
+  jobs on the deploy branch outside any environment (the daily drift check);
+- the deployer: jobs of the configured GitHub environments, each only from its refs
+  (``dev`` from the deploy branch, the protected ``prod`` from release tags).
 """
 
 from cdktf_cdktf_provider_google.iam_workload_identity_pool import IamWorkloadIdentityPool
@@ -75,8 +76,18 @@ class CiIdentity(Construct):
     ):
         super().__init__(scope, construct_id)
         repository = config.github_repository
-        self.plan_subject = f"repo:{repository}:pull_request"
-        self.deploy_subject = f"repo:{repository}:environment:{config.deploy_environment}"
+        self.plan_subjects = (
+            f"repo:{repository}:pull_request",
+            f"repo:{repository}:ref:refs/heads/{config.deploy_branch}",
+        )
+        deploy_refs = {
+            f"repo:{repository}:environment:{environment}": config.deploy_ref_condition(source)
+            for environment, source in sorted(config.deploy_environments.items())
+        }
+        self.deploy_subjects = tuple(deploy_refs)
+        admitted = [f"assertion.sub == '{subject}'" for subject in self.plan_subjects] + [
+            f"(assertion.sub == '{subject}' && {refs})" for subject, refs in deploy_refs.items()
+        ]
         self.pool = IamWorkloadIdentityPool(
             self,
             "pool",
@@ -97,9 +108,7 @@ class CiIdentity(Construct):
                 "attribute.ref": "assertion.ref",
             },
             attribute_condition=(
-                f"assertion.sub == '{self.plan_subject}' || "
-                f"(assertion.sub == '{self.deploy_subject}' && "
-                f"assertion.ref == 'refs/heads/{config.deploy_branch}')"
+                f"assertion.repository == '{repository}' && ({' || '.join(admitted)})"
             ),
         )
         self.planner = service_account(
@@ -108,17 +117,18 @@ class CiIdentity(Construct):
         self.deployer = service_account(
             self, config.ci_account_id("deployer"), "Deploys the environment stacks from main"
         )
-        for role, account, subject in (
-            ("planner", self.planner, self.plan_subject),
-            ("deployer", self.deployer, self.deploy_subject),
+        for role, account, subjects in (
+            ("planner", self.planner, self.plan_subjects),
+            ("deployer", self.deployer, self.deploy_subjects),
         ):
-            ServiceAccountIamMember(
-                self,
-                f"{role}-federation",
-                service_account_id=account.name,
-                role="roles/iam.workloadIdentityUser",
-                member=f"principal://iam.googleapis.com/{self.pool.name}/subject/{subject}",
-            )
+            for number, subject in enumerate(subjects):
+                ServiceAccountIamMember(
+                    self,
+                    f"{role}-federation-{number}",
+                    service_account_id=account.name,
+                    role="roles/iam.workloadIdentityUser",
+                    member=f"principal://iam.googleapis.com/{self.pool.name}/subject/{subject}",
+                )
         state.grant("planner-state", "roles/storage.objectViewer", member(self.planner))
         state.grant("deployer-state", "roles/storage.objectUser", member(self.deployer))
         for project in deploy_projects:

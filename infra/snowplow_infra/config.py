@@ -9,7 +9,7 @@ import re
 import tomllib
 import zoneinfo
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -99,7 +99,17 @@ class BootstrapConfig(_Strict):
     prefix: Prefix
     github_repository: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
     deploy_branch: str = "main"
-    deploy_environment: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")]
+    release_tag_prefix: str = "v"
+    # GitHub environment -> the refs its jobs deploy from (deploy_branch or release tags)
+    deploy_environments: dict[
+        Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")], Literal["branch", "release"]
+    ]
+
+    def deploy_ref_condition(self, source: str) -> str:
+        """CEL on the ref claim: the deploy branch itself, or any release tag."""
+        if source == "branch":
+            return f"assertion.ref == 'refs/heads/{self.deploy_branch}'"
+        return f"assertion.ref.startsWith('refs/tags/{self.release_tag_prefix}')"
 
     def ci_account_id(self, role: str) -> str:
         """The planner's and the deployer's account ids."""

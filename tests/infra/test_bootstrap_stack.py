@@ -16,7 +16,7 @@ def test_bootstrap_state_is_local_and_the_state_bucket_hardened(synthesized: Syn
             "deployer_service_account"} <= set(stack["output"])  # fmt: skip
 
 
-def test_provider_admits_only_pull_requests_and_main_in_the_protected_environment(
+def test_provider_admits_only_the_repositorys_pull_requests_drift_checks_and_deploys(
     synthesized: Synthesized,
 ) -> None:
     config = synthesized.bootstrap
@@ -24,10 +24,15 @@ def test_provider_admits_only_pull_requests_and_main_in_the_protected_environmen
     assert provider["oidc"]["issuer_uri"] == "https://token.actions.githubusercontent.com"
     assert provider["attribute_mapping"]["google.subject"] == "assertion.sub"
     repo = config.github_repository
+    assert config.deploy_environments == {"dev": "branch", "prod": "release"}
     assert provider["attribute_condition"] == (
+        f"assertion.repository == '{repo}' && ("
         f"assertion.sub == 'repo:{repo}:pull_request' || "
-        f"(assertion.sub == 'repo:{repo}:environment:{config.deploy_environment}' && "
-        f"assertion.ref == 'refs/heads/{config.deploy_branch}')"
+        f"assertion.sub == 'repo:{repo}:ref:refs/heads/main' || "
+        f"(assertion.sub == 'repo:{repo}:environment:dev' && "
+        "assertion.ref == 'refs/heads/main') || "
+        f"(assertion.sub == 'repo:{repo}:environment:prod' && "
+        "assertion.ref.startsWith('refs/tags/v')))"
     )
 
 
@@ -39,11 +44,12 @@ def test_each_ci_subject_may_impersonate_exactly_one_account(synthesized: Synthe
         for binding in bindings
         if binding["role"] == "roles/iam.workloadIdentityUser"
     }
-    assert len(federated) == len(bindings) == 2
+    assert len(federated) == len(bindings) == 4
     repo = config.github_repository
-    planner = federated[f"repo:{repo}:pull_request"]
-    deployer = federated[f"repo:{repo}:environment:{config.deploy_environment}"]
-    assert "planner" in planner and "deployer" in deployer
+    for subject in ("pull_request", "ref:refs/heads/main"):
+        assert "planner" in federated[f"repo:{repo}:{subject}"]
+    for environment in ("dev", "prod"):
+        assert "deployer" in federated[f"repo:{repo}:environment:{environment}"]
     for binding in bindings:
         assert binding["member"].startswith(
             "principal://iam.googleapis.com/${google_iam_workload_identity_pool."

@@ -49,15 +49,16 @@ def test_planner_can_change_nothing(synthesized: Synthesized) -> None:
     }
     assert roles, "the planner holds no role at all"
     assert not [role for role in roles if not READ_ONLY.match(role)]
-    # nobody may act as the planner but its pull-request subject
+    # nobody may act as the planner but pull requests and the drift check on main
     impersonation = [
         r for _, t, r in bindings(synthesized)
         if t == "google_service_account_iam_member" and "planner" in r["service_account_id"]
     ]  # fmt: skip
-    assert len(impersonation) == 1
-    assert impersonation[0]["member"].endswith(
-        f"/subject/repo:{synthesized.bootstrap.github_repository}:pull_request"
-    )
+    repository = synthesized.bootstrap.github_repository
+    assert sorted(r["member"].rsplit("/subject/", 1)[1] for r in impersonation) == [
+        f"repo:{repository}:pull_request",
+        f"repo:{repository}:ref:refs/heads/main",
+    ]
 
 
 def test_project_level_roles_are_only_the_justified_ones(synthesized: Synthesized) -> None:
