@@ -18,12 +18,11 @@ setup:  ## install uv into the pyenv Python that .python-version selects, then t
 	@$(UV) sync --locked --quiet
 	@test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --silent
 
-demo: setup  ## generate a month of traffic, load it, build the models, print the results
+demo: setup  ## generate a month of traffic, load it, run the daily job (build, workbook), print
 	@test -d $(DATA)/landing || $(RUN) snowplow-sample --events 200000 --files 10 --gzip \
 	  --seed 1 --out $(DATA)/landing
 	@$(RUN) snowplow-load $(DATA)/landing
 	@$(RUN) python transform/demo.py
-	@$(RUN) snowplow-sheets  # the marts as a local workbook (.data/snowplow.xlsx)
 
 test: setup lint pytest  ## every check CI runs
 
