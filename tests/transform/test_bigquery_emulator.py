@@ -86,6 +86,22 @@ def test_dbt_build_on_bigquery_reproduces_the_expected_sessions_and_users(
     assert users == expected_users()
 
 
+def test_sessions_and_page_views_carry_the_stitched_user_id(built: bigquery.Client) -> None:
+    """The join of this run's rows and the post-hook UPDATE of earlier ones, as BigQuery SQL."""
+    for table in ("fct_sessions", "fct_page_views"):
+        (row,) = query(
+            built,
+            f"""
+            select count(*) as total,
+                   countif(rows.stitched_user_id = coalesce(mapping.user_id, rows.domain_userid))
+                       as stitched
+            from {MODELS}.{table} as rows
+            left join {MODELS}.dim_user_mapping as mapping using (domain_userid)
+            """,
+        )
+        assert row["stitched"] == row["total"] > 0, table
+
+
 def test_second_run_was_incremental(built: bigquery.Client) -> None:
     runs = query(
         built, f"select * from {MODELS}.int_snowplow__incremental_manifest order by run_started_at"
