@@ -2,7 +2,8 @@
 marts, the filtered events are counted, and with the switch off they all reach them.
 
 One module-scoped dataset, built twice: filter on (the default), then a full refresh
-with the filter off (and user stitching off, the other switch).
+with the filter off (and user stitching off, the other switch). And the sample
+generator's crawlers, loaded by the loader as `make demo` loads them.
 """
 
 from pathlib import Path
@@ -11,6 +12,9 @@ from typing import Any
 import duckdb
 import pytest
 from snowplow_dbt.runner import DbtProject
+from snowplow_loader import cli as load
+from snowplow_sample import catalog
+from snowplow_sample.generate import generate as generate_sample
 
 from tests.transform.helpers import rows
 from tests.transform.synthetic import Traffic, generate
@@ -157,3 +161,45 @@ def test_with_the_switches_off_every_bot_reaches_the_marts_and_nothing_is_stitch
     assert off["filtered"] == 0
     assert off["stitched"] == 0
     assert off["stitched_users"] == 0
+
+
+def test_the_sample_generators_bots_are_removed_from_the_marts(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """`make demo`'s data: snowplow-sample makes about 3 % of sessions crawlers (their
+    user agents, and an IAB context saying so); the loader loads them; none is left."""
+    work = tmp_path_factory.mktemp("sample-bots")
+    database = work / "snowplow.duckdb"
+    stats = generate_sample(work / "events.tsv", events=20_000, seed=3, awkward=False)
+    assert stats.bot_sessions > 0
+    assert load.main([str(work / "events.tsv"), "--db", str(database), "--quiet"]) == 0
+    DbtProject.local(work / "dbt", database).build("--exclude", "resource_type:unit_test")
+
+    agents = ", ".join(f"'{agent.useragent}'" for agent in catalog.BOTS)
+    (found,) = rows(
+        database,
+        f"""
+        select
+            (select count(distinct event_id) from raw_events where useragent in ({agents}))
+                as bot_events,
+            (select count(distinct domain_sessionid) from raw_events
+              where useragent in ({agents})) as bot_sessions,
+            (select count(*) from int_snowplow__filtered_bot_events) as filtered,
+            (select count(distinct domain_sessionid) from int_snowplow__filtered_bot_events)
+                as filtered_sessions,
+            (select count(*) from fct_sessions where useragent in ({agents})) as in_sessions,
+            (select count(*) from fct_page_views where useragent in ({agents})) as in_page_views,
+            (select count(*) from dim_users where domain_userid in (
+                select domain_userid from raw_events where useragent in ({agents}))) as in_users
+        """,
+    )
+    assert found == {
+        "bot_events": found["filtered"],
+        "bot_sessions": stats.bot_sessions,
+        "filtered": found["filtered"],
+        "filtered_sessions": stats.bot_sessions,
+        "in_sessions": 0,
+        "in_page_views": 0,
+        "in_users": 0,
+    }
+    assert found["filtered"] > 0

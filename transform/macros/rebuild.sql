@@ -11,7 +11,9 @@
   `from` (int_snowplow__rebuild_sessions lists them). All events of such a session
   were collected in [from - (max_session_days + 1) days, to + (max_session_days +
   days_late_allowed + 1) days): the scan range, a literal on load_tstamp (an event is
-  loaded after it is collected) so BigQuery prunes raw_events' partitions.
+  loaded after it is collected) so BigQuery prunes raw_events' partitions. Raw rows
+  loaded after staging's high-water mark are left to the next ordinary run (reading
+  them here would move the mark past rows loaded before them that nothing staged yet).
 -#}
 
 {#- none, or the window's literals: from, to, scan_from, scan_to, copies_from. -#}
@@ -67,4 +69,13 @@
   ({{ snowplow_in_rebuild('domain_sessionid') }}
    and collector_tstamp >= {{ snowplow_timestamp_literal(rebuild.scan_from) }}
    and collector_tstamp < {{ snowplow_timestamp_literal(rebuild.scan_to) }})
+{%- endmacro %}
+
+{#- The raw rows a rebuild may read: loaded no later than staging's high-water mark. -#}
+{% macro snowplow_rebuild_loaded(column) -%}
+  {%- set staged = snowplow_existing_relation('stg_snowplow__events') -%}
+  {%- set mark = snowplow_query_tstamp('select max(load_tstamp) from ' ~ staged) if staged is not none else none -%}
+  {%- if mark is none -%} true
+  {%- else -%} {{ column }} <= {{ snowplow_timestamp_literal(mark) }}
+  {%- endif -%}
 {%- endmacro %}

@@ -23,6 +23,7 @@ with touched as (
     from {{ source('snowplow', 'raw_events') }}
     where {{ snowplow_start_filter('load_tstamp') }}
       and load_tstamp >= {{ snowplow_timestamp_literal(rebuild.scan_from) }}
+      and {{ snowplow_rebuild_loaded('load_tstamp') }}
       and collector_tstamp >= {{ snowplow_timestamp_literal(rebuild.scan_from) }}
       and collector_tstamp < {{ snowplow_timestamp_literal(rebuild.scan_to) }}
       and derived_tstamp >= {{ snowplow_timestamp_literal(rebuild.from) }}

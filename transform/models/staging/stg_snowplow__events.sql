@@ -55,6 +55,7 @@ with source as (
     where {{ snowplow_start_filter('load_tstamp') }}
     {%- if rebuild is not none %}
       and load_tstamp >= {{ snowplow_timestamp_literal(rebuild.scan_from) }}
+      and {{ snowplow_rebuild_loaded('load_tstamp') }}
       and {{ snowplow_in_rebuild_scan(rebuild) }}
     {%- elif lower is not none %}
       and load_tstamp > {{ snowplow_timestamp_literal(lower) }}
