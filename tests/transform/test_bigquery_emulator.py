@@ -178,8 +178,6 @@ def test_windowed_rebuild_reproduces_the_sessions_on_bigquery(
         bigquery_project(emulators, tmp_path_factory.mktemp("bigquery-rebuild")),
         date(2021, 3, 2),
         date(2021, 3, 3),
-        "--exclude",
-        "resource_type:unit_test",
     )
     sessions = {
         row["domain_sessionid"]: session_view(row)

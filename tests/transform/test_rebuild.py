@@ -60,7 +60,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                 select min(domain_sessionid) from raw_events where {window})
             """
         )
-    rebuild(project, FROM, TO, "--exclude", "resource_type:unit_test")
+    rebuild(project, FROM, TO)
     after = {
         "sessions": snapshot(database, "fct_sessions", "domain_sessionid"),
         "page_views": snapshot(database, "fct_page_views", "page_view_key"),

@@ -31,10 +31,13 @@ def rebuild_vars(start: date, end: date) -> dict[str, str]:
 def rebuild(project: DbtProject, start: date, end: date, *args: str) -> dbtRunnerResult:
     """Rebuild the sessions touching [start, end) and what is built on them.
 
-    `args` go to `dbt build` (e.g. "--exclude", "resource_type:unit_test"); raises
-    DbtError when a model or test fails, ValueError for an empty window.
+    Runs `dbt build` without the unit tests (they check the models' logic on fixtures,
+    which the ordinary builds do); `args` are added (e.g. "--threads", "1"). Raises
+    DbtError when a model or data test fails, ValueError for an empty window.
     """
-    return project.build(*args, variables=rebuild_vars(start, end))
+    return project.build(
+        "--exclude", "resource_type:unit_test", *args, variables=rebuild_vars(start, end)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
