@@ -9,7 +9,7 @@ DATA := .data
 export UV_COMPILE_BYTECODE := 1
 export SNOWPLOW_DUCKDB := $(CURDIR)/$(DATA)/snowplow.duckdb
 
-.PHONY: setup demo test lint pytest bench synth contract clean
+.PHONY: setup demo rebuild test lint pytest bench synth contract clean
 
 setup:  ## install uv into the pyenv Python that .python-version selects, then the lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13), \
@@ -23,6 +23,10 @@ demo: setup  ## generate a month of traffic, load it, run the daily job (build, 
 	  --seed 1 --out $(DATA)/landing
 	@$(RUN) snowplow-load $(DATA)/landing
 	@$(RUN) python transform/demo.py
+
+rebuild: setup  ## re-derive the sessions touching [FROM, TO) (YYYY-MM-DD, TO exclusive), no full refresh
+	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make rebuild FROM=YYYY-MM-DD TO=YYYY-MM-DD" >&2; exit 2; }
+	@$(RUN) python -m snowplow_dbt.rebuild --from "$(FROM)" --to "$(TO)"
 
 test: setup lint pytest  ## every check CI runs
 

@@ -127,3 +127,17 @@
 {% macro snowplow_cluster_by(columns) -%}
   {{ return(columns if target.type == 'bigquery' else none) }}
 {%- endmacro %}
+
+{#- True when the string `value` contains a match of the regular expression `pattern`
+    (RE2 syntax on both engines; NULL when `value` is NULL). -#}
+{% macro snowplow_regexp_contains(value, pattern) -%}
+  {{ return(adapter.dispatch('snowplow_regexp_contains')(value, pattern)) }}
+{%- endmacro %}
+
+{% macro duckdb__snowplow_regexp_contains(value, pattern) -%}
+  regexp_matches({{ value }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro bigquery__snowplow_regexp_contains(value, pattern) -%}
+  regexp_contains({{ value }}, r'{{ pattern }}')
+{%- endmacro %}

@@ -98,29 +98,51 @@
     bound        how to compute the literal lower bound on `bound_column`, the target's
                  partition column, that every replaced row satisfies ('none' for a table
                  without partitions: dim_users, clustered by its key)
+    rebuild      what else a windowed rebuild (macros/rebuild.sql) deletes: 'events' (the
+                 staging rows it reads again) or 'sessions' (every row of a rebuilt
+                 session, so a session whose events are gone leaves)
   DuckDB: custom strategy `snowplow_replace`. BigQuery: dbt-bigquery only accepts its own
   strategies, so the models use `merge` and bigquery__get_merge_sql below delegates here.
 -#}
 {% macro snowplow_replace_sql(target, source, dest_columns, spec) %}
   {%- set keys_from = ref(spec.keys_from) if spec.get('keys_from') else source -%}
-  {%- set bound = snowplow_replace_bound(spec, keys_from) -%}
+  {%- set rebuild = snowplow_rebuild() if spec.get('rebuild') else none -%}
+  {%- set bound = snowplow_replace_bound(spec, keys_from, target, rebuild) -%}
   {%- set columns = dest_columns | map(attribute='quoted') | join(', ') -%}
+  {%- set replaced -%}
+    ({{ spec.key }} in (select {{ spec.key }} from {{ keys_from }} as keys_this_run)
+    {%- if rebuild is not none and spec.rebuild == 'events' %}
+     or {{ snowplow_in_rebuild_scan(rebuild) }}
+    {%- elif rebuild is not none %}
+     or {{ snowplow_in_rebuild('domain_sessionid') }}
+    {%- endif %})
+  {%- endset -%}
   {%- if spec.bound == 'none' -%}
   delete from {{ target }}
-   where {{ spec.key }} in (select {{ spec.key }} from {{ keys_from }} as keys_this_run);
+   where {{ replaced }};
   {% elif bound is not none -%}
   delete from {{ target }}
    where {{ spec.bound_column }} >= {{ snowplow_timestamp_literal(bound) }}
-     and {{ spec.key }} in (select {{ spec.key }} from {{ keys_from }} as keys_this_run);
+     and {{ replaced }};
   {% endif -%}
   insert into {{ target }} ({{ columns }})
   select {{ columns }} from {{ source }} as rows_this_run
 {%- endmacro %}
 
 {#- The literal lower bound of the rows to replace; none when the key set is empty. -#}
-{% macro snowplow_replace_bound(spec, keys_from) %}
+{% macro snowplow_replace_bound(spec, keys_from, target, rebuild) %}
   {% if spec.bound == 'none' %}
     {{ return(none) }}
+  {% elif rebuild is not none and spec.bound == 'stg_copies' %}
+    {{ return(rebuild.copies_from) }}
+  {% elif rebuild is not none %}
+    {#- the stored rows of rebuilt sessions may start anywhere (a session with one late
+        event in the window): one query over the target finds the earliest -#}
+    {{ return(snowplow_query_tstamp(
+        "select " ~ snowplow_add_days('min(start_tstamp)', -1) ~ " from ("
+        ~ " select start_tstamp from " ~ keys_from ~ " as keys_this_run"
+        ~ " union all select start_tstamp from " ~ target
+        ~ " where " ~ snowplow_in_rebuild('domain_sessionid') ~ ") as replaced")) }}
   {% elif spec.bound == 'stg_copies' %}
     {% set lower = snowplow_stg_lower() %}
     {% if lower is none %}{{ return(none) }}{% endif %}

@@ -6,7 +6,8 @@ import duckdb
 
 
 def summary(database: Path, days: int = 7) -> str:
-    """Totals (sessions, users, page views, engaged time, bounce rate) and the last days."""
+    """Totals (sessions, users, page views, engaged time, bounce rate), the last days, and
+    what bot filtering left out and user stitching linked."""
     with duckdb.connect(str(database), read_only=True) as connection:
         totals = connection.execute(
             """
@@ -31,6 +32,13 @@ def summary(database: Path, days: int = 7) -> str:
         segments = connection.execute(
             "select engagement_segment, count(*) from user_engagement group by 1 order by 2 desc"
         ).fetchall()
+        bots = connection.execute(
+            "select count(*), count(distinct domain_sessionid)"
+            " from int_snowplow__filtered_bot_events"
+        ).fetchone()
+        stitched = connection.execute(
+            "select count(*) filter (where is_stitched), count(*) from dim_users"
+        ).fetchone()
     if totals is None:
         return "no sessions"
     sessions, users, page_views, engaged, bounce = totals
@@ -49,6 +57,13 @@ def summary(database: Path, days: int = 7) -> str:
         )
     if segments:
         lines.append("users by engagement segment: " + ", ".join(f"{s} {n:,}" for s, n in segments))
+    if bots is not None:
+        lines.append(
+            f"bots filtered out: {bots[0]:,} events in {bots[1]:,} sessions "
+            "(user agent pattern or IAB spiders-and-robots verdict)"
+        )
+    if stitched is not None:
+        lines.append(f"users stitched to a user_id: {stitched[0]:,} of {stitched[1]:,}")
     return "\n".join(lines)
 
 

@@ -9,11 +9,17 @@
 
   DuckDB: a view (writing a wide copy of every event to disk costs more than joining
   twice); BigQuery: a table, so the two models reading it scan the events once.
+  Bots' events are left out (macros/bots.sql). A windowed rebuild processes exactly
+  the rebuilt sessions, whose events were all loaded after its scan_from.
 -#}
+-- depends_on: {{ ref('int_snowplow__rebuild_sessions') }}
 {{ config(materialized=('table' if target.type == 'bigquery' else 'view')) }}
 {%- set window = snowplow_run_window() -%}
+{%- set rebuild = snowplow_rebuild() -%}
 {%- set scan_from = none -%}
-{%- if window.lower is not none -%}
+{%- if rebuild is not none -%}
+  {%- set scan_from = rebuild.scan_from -%}
+{%- elif window.lower is not none -%}
   {%- set scan_from = snowplow_query_tstamp(
       "select min(lifecycle.first_load_tstamp)"
       ~ " from " ~ ref('int_snowplow__session_lifecycle') ~ " as lifecycle"
@@ -31,7 +37,15 @@ with lifecycle as (
 
 ),
 
-{%- if window.lower is not none %}
+{%- if rebuild is not none %}
+
+sessions_to_process as (
+
+    select domain_sessionid from {{ ref('int_snowplow__rebuild_sessions') }}
+
+),
+
+{%- elif window.lower is not none %}
 
 sessions_to_process as (
 
@@ -44,6 +58,10 @@ sessions_to_process as (
 
 ),
 
+{%- endif %}
+
+{%- if rebuild is not none or window.lower is not none %}
+
 events as (
 
     select events.*
@@ -54,6 +72,7 @@ events as (
     where false
     {%- else %}
     where events.load_tstamp >= {{ snowplow_timestamp_literal(scan_from) }}
+      and {{ snowplow_human_traffic('events') }}
     {%- endif %}
 
 )
@@ -62,7 +81,8 @@ events as (
 
 events as (
 
-    select * from {{ ref('stg_snowplow__events') }}
+    select * from {{ ref('stg_snowplow__events') }} as events
+    where {{ snowplow_human_traffic('events') }}
 
 )
 

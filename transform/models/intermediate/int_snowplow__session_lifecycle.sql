@@ -5,20 +5,25 @@
 
   Incremental: the row of a session with new events is the old row combined with the new
   events by min/max only, so applying the same events twice changes nothing and the
-  result equals the one computed from all events at once.
+  result equals the one computed from all events at once. Bots' events (is_bot, when the
+  filter is on) are left out. A windowed rebuild recomputes the rows of the rebuilt
+  sessions from all their events, and deletes those left without events.
 -#}
+-- depends_on: {{ ref('int_snowplow__rebuild_sessions') }}
 {{
   config(
     materialized='incremental',
     incremental_strategy=snowplow_incremental_strategy(),
     on_schema_change='append_new_columns',
-    meta={'snowplow_replace': {'key': 'domain_sessionid', 'bound': 'session_start', 'bound_column': 'start_tstamp'}},
+    meta={'snowplow_replace': {'key': 'domain_sessionid', 'bound': 'session_start', 'bound_column': 'start_tstamp',
+                                'rebuild': 'sessions'}},
     partition_by=snowplow_partition_by('start_tstamp', 'timestamp'),
     cluster_by=snowplow_cluster_by(['domain_sessionid']),
   )
 }}
 
 {%- set window = snowplow_run_window() %}
+{%- set rebuild = snowplow_rebuild() %}
 
 with new_events as (
 
@@ -29,7 +34,13 @@ with new_events as (
     from {{ ref('stg_snowplow__events') }}
     where domain_sessionid is not null
       and derived_tstamp is not null
+      and {{ snowplow_human_traffic() }}
+    {%- if rebuild is not none %}
+      and load_tstamp >= {{ snowplow_timestamp_literal(rebuild.scan_from) }}
+      and {{ snowplow_in_rebuild('domain_sessionid') }}
+    {%- else %}
       and {{ snowplow_in_window('load_tstamp', window) }}
+    {%- endif %}
 
 ),
 
@@ -46,7 +57,7 @@ new_sessions as (
 
 ),
 
-{%- if is_incremental() and window.lower is not none %}
+{%- if is_incremental() and window.lower is not none and rebuild is none %}
 
 combined as (
 

@@ -4,6 +4,7 @@
   the referrer and marketing fields of the first session (first touch).
   Incremental by user: the users of the sessions processed this run
   (int_snowplow__users_this_run) are recomputed from all their sessions and replaced.
+  Stitching: stitched_user_id and is_stitched from the user mapping (dim_user_mapping).
 -#}
 {{
   config(
@@ -63,6 +64,12 @@ totals as (
 select
     totals.domain_userid,
     first_session.latest_user_id as user_id,
+    {{ snowplow_stitched_user_id('totals.domain_userid', 'mapping.user_id') }} as stitched_user_id,
+    {% if var('snowplow__enable_user_stitching') -%}
+    mapping.user_id is not null
+    {%- else -%}
+    false
+    {%- endif %} as is_stitched,
     first_session.network_userid,
     totals.start_tstamp,
     totals.end_tstamp,
@@ -107,3 +114,5 @@ inner join ranked as first_session
 inner join ranked as last_session
     on last_session.domain_userid = totals.domain_userid
    and last_session.session_index_from_last = 1
+left join {{ ref('dim_user_mapping') }} as mapping
+    on mapping.domain_userid = totals.domain_userid

@@ -2,14 +2,18 @@
   Page views: one row per page_view_id within a web session, with engaged time and
   scroll depth. Page views known only from pings (the page_view event fell in another
   session or was lost) are kept and flagged: sessions count them.
-  Incremental by session, like fct_sessions.
+  Incremental by session, like fct_sessions, stitched_user_id included.
 -#}
 -- depends_on: {{ ref('int_snowplow__sessions_this_run') }}
+-- depends_on: {{ ref('int_snowplow__user_mapping_this_run') }}
+-- depends_on: {{ ref('int_snowplow__rebuild_sessions') }}
 {{
   config(
     incremental_strategy=snowplow_incremental_strategy(),
     meta={'snowplow_replace': {'key': 'domain_sessionid', 'keys_from': 'int_snowplow__sessions_this_run',
-                      'bound': 'session_start', 'bound_column': 'start_tstamp'}},
+                      'bound': 'session_start', 'bound_column': 'start_tstamp',
+                      'rebuild': 'sessions'}},
+    post_hook=["{{ snowplow_restitch() }}"],
     partition_by=snowplow_partition_by('start_tstamp', 'timestamp'),
     cluster_by=snowplow_cluster_by(['domain_sessionid', 'page_view_id']),
   )
@@ -20,8 +24,9 @@ select
     page_view_id,
     domain_sessionid,
     event_id,
-    domain_userid,
-    user_id,
+    page_views.domain_userid,
+    page_views.user_id,
+    {{ snowplow_stitched_user_id('page_views.domain_userid', 'mapping.user_id') }} as stitched_user_id,
     network_userid,
     app_id,
     platform,
@@ -74,4 +79,6 @@ select
     useragent,
     dvce_type,
     os_timezone
-from {{ ref('int_snowplow__page_views_this_run') }}
+from {{ ref('int_snowplow__page_views_this_run') }} as page_views
+left join {{ ref('dim_user_mapping') }} as mapping
+    on mapping.domain_userid = page_views.domain_userid

@@ -1,23 +1,29 @@
 -- depends_on: {{ ref('int_snowplow__users_this_run') }}
+-- depends_on: {{ ref('int_snowplow__user_mapping_this_run') }}
+-- depends_on: {{ ref('int_snowplow__rebuild_sessions') }}
 {#-
   Web sessions: sessions with at least one page view (a page_view or page_ping carrying
   a page_view_id). Incremental by session: the rows of every session processed this run
-  are replaced (see macros/incremental.sql, "replace").
+  are replaced (see macros/incremental.sql, "replace"); stitched_user_id of earlier rows
+  follows the user mapping (macros/stitching.sql).
 -#}
 {{
   config(
     incremental_strategy=snowplow_incremental_strategy(),
     meta={'snowplow_replace': {'key': 'domain_sessionid', 'keys_from': 'int_snowplow__sessions_this_run',
-                      'bound': 'session_start', 'bound_column': 'start_tstamp'}},
+                      'bound': 'session_start', 'bound_column': 'start_tstamp',
+                      'rebuild': 'sessions'}},
+    post_hook=["{{ snowplow_restitch() }}"],
     partition_by=snowplow_partition_by('start_tstamp', 'timestamp'),
     cluster_by=snowplow_cluster_by(['domain_userid', 'domain_sessionid']),
   )
 }}
 
 select
-    domain_sessionid,
-    domain_userid,
-    user_id,
+    sessions.domain_sessionid,
+    sessions.domain_userid,
+    sessions.user_id,
+    {{ snowplow_stitched_user_id('sessions.domain_userid', 'mapping.user_id') }} as stitched_user_id,
     network_userid,
     domain_sessionidx,
     app_id,
@@ -71,5 +77,7 @@ select
     useragent,
     dvce_type,
     os_timezone
-from {{ ref('int_snowplow__sessions_this_run') }}
-where is_web_session
+from {{ ref('int_snowplow__sessions_this_run') }} as sessions
+left join {{ ref('dim_user_mapping') }} as mapping
+    on mapping.domain_userid = sessions.domain_userid
+where sessions.is_web_session

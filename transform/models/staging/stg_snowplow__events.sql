@@ -1,16 +1,21 @@
 {#-
   One row per event_id: raw events renamed and cast, page_view_id taken from the web_page
   context, events sent more than days_late_allowed after creation dropped, duplicates
-  removed (earliest collector_tstamp, then dvce_created_tstamp, then a deterministic tie-break).
+  removed (earliest collector_tstamp, then dvce_created_tstamp, then a deterministic tie-break),
+  bots flagged (is_bot, macros/bots.sql: kept here, left out by the models built on it).
 
   Incremental: reads the raw rows loaded since this table's high-water mark minus the
   look-back (a literal, so BigQuery prunes raw_events' load_tstamp partitions), compares
   them with the copies of the same event_ids already stored, and replaces those.
+  A windowed rebuild (macros/rebuild.sql) instead reads the raw rows of the rebuilt
+  sessions inside its scan range, and replaces their stored rows in that range.
 -#}
+-- depends_on: {{ ref('int_snowplow__rebuild_sessions') }}
 {{
   config(
     incremental_strategy=snowplow_incremental_strategy(),
-    meta={'snowplow_replace': {'key': 'event_id', 'bound': 'stg_copies', 'bound_column': 'load_tstamp'}},
+    meta={'snowplow_replace': {'key': 'event_id', 'bound': 'stg_copies', 'bound_column': 'load_tstamp',
+                                'rebuild': 'events'}},
     partition_by=snowplow_partition_by('load_tstamp', 'timestamp'),
     cluster_by=snowplow_cluster_by(['domain_sessionid', 'event_name']),
   )
@@ -29,12 +34,15 @@
     'geo_country', 'geo_region_name', 'geo_city', 'geo_timezone',
     'br_lang', 'br_viewwidth', 'br_viewheight', 'doc_width', 'doc_height',
     'pp_xoffset_min', 'pp_xoffset_max', 'pp_yoffset_min', 'pp_yoffset_max',
-    'useragent', 'dvce_type', 'os_timezone',
+    'useragent', 'dvce_type', 'os_timezone', 'iab_spider_or_robot', 'is_bot',
 ] -%}
 
+{%- set rebuild = snowplow_rebuild() -%}
 {%- set lower = none -%}
 {%- set copies_from = none -%}
-{%- if is_incremental() -%}
+{%- if rebuild is not none -%}
+  {%- set copies_from = rebuild.copies_from -%}
+{%- elif is_incremental() -%}
   {%- set lower = snowplow_stg_lower() -%}
   {%- if lower is not none -%}
     {%- set copies_from = snowplow_stg_copies_from(lower) -%}
@@ -45,7 +53,11 @@ with source as (
 
     select * from {{ source('snowplow', 'raw_events') }}
     where {{ snowplow_start_filter('load_tstamp') }}
-    {%- if lower is not none %}
+    {%- if rebuild is not none %}
+      and load_tstamp >= {{ snowplow_timestamp_literal(rebuild.scan_from) }}
+      and {{ snowplow_rebuild_loaded('load_tstamp') }}
+      and {{ snowplow_in_rebuild_scan(rebuild) }}
+    {%- elif lower is not none %}
       and load_tstamp > {{ snowplow_timestamp_literal(lower) }}
     {%- endif %}
 
@@ -122,7 +134,8 @@ renamed as (
         cast(pp_yoffset_max as {{ dbt.type_int() }}) as pp_yoffset_max,
         useragent,
         dvce_type,
-        os_timezone
+        os_timezone,
+        {{ snowplow_iab_spider_or_robot('derived_contexts') }} as iab_spider_or_robot
 
     from source
     -- late-event rule: an event sent more than days_late_allowed after it was created is
@@ -133,9 +146,16 @@ renamed as (
 
 ),
 
+flagged as (
+
+    select *, {{ snowplow_is_bot('useragent', 'iab_spider_or_robot') }} as is_bot
+    from renamed
+
+),
+
 candidates as (
 
-    select {{ columns | join(', ') }} from renamed
+    select {{ columns | join(', ') }} from flagged
     {%- if is_incremental() %}
     union all
     -- copies already stored for the same event_ids compete again, so a late copy with an
@@ -146,6 +166,9 @@ candidates as (
     {%- else %}
     where load_tstamp >= {{ snowplow_timestamp_literal(copies_from) }}
       and event_id in (select event_id from renamed)
+      {%- if rebuild is not none %}
+      and not {{ snowplow_in_rebuild_scan(rebuild) }}
+      {%- endif %}
     {%- endif %}
     {%- endif %}
 

@@ -1,0 +1,169 @@
+"""User stitching: a browser's sessions without user_id get the user_id that arrives in
+a later session -- after the next incremental run, on every earlier session and page
+view -- and a full refresh gives the same tables.
+
+Two browsers of synthetic traffic are made to log in: L only in its last session
+("late-login"), S in its first ("first-login") and again, as someone else, in its
+last ("second-login": the latest wins). Both last sessions arrive in a second load.
+"""
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from snowplow_dbt.runner import DbtProject
+
+from tests.transform.helpers import MARTS, checksums, rows
+from tests.transform.synthetic import Traffic, generate
+
+STITCHED_TABLES = (*MARTS, "dim_user_mapping")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The database after each of: first load, second load (incremental), full refresh."""
+    work = tmp_path_factory.mktemp("stitching")
+    database = work / "snowplow.duckdb"
+    generate(database, Traffic(sessions=200, users=40, days=4))
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            """
+            create table browser_sessions as
+            select domain_userid, domain_sessionid,
+                   row_number() over (
+                       partition by domain_userid order by min(derived_tstamp)) as idx,
+                   count(*) over (partition by domain_userid) as sessions
+            from raw_events group by domain_userid, domain_sessionid
+            having count(user_id) = 0
+            """
+        )
+        connection.execute(
+            """
+            create table chosen as
+            select domain_userid, case row_number() over (order by domain_userid)
+                                  when 1 then 'L' else 'S' end as browser
+            from (select distinct domain_userid from browser_sessions where sessions >= 3)
+            order by domain_userid limit 2
+            """
+        )
+        logins = {("L", "last"): "late-login", ("S", "first"): "first-login",
+                  ("S", "last"): "second-login"}  # fmt: skip
+        for (browser, which), user_id in logins.items():
+            position = "1" if which == "first" else "sessions"
+            connection.execute(
+                f"""
+                update raw_events set user_id = ?
+                where domain_sessionid in (
+                    select domain_sessionid from browser_sessions join chosen using (domain_userid)
+                    where browser = ? and idx = {position})
+                """,
+                [user_id, browser],
+            )
+        connection.execute(
+            """
+            create table held as
+            select * from raw_events where domain_sessionid in (
+                select domain_sessionid from browser_sessions join chosen using (domain_userid)
+                where idx = sessions)
+            """
+        )
+        connection.execute("delete from raw_events where event_id in (select event_id from held)")
+        browsers = dict(connection.execute("select browser, domain_userid from chosen").fetchall())
+
+    project = DbtProject.local(work / "dbt", database)
+    project.build("--exclude", "resource_type:unit_test")
+    first = stitched_ids(database, browsers)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            "insert into raw_events select * replace ("
+            " (select max(load_tstamp) from raw_events) + interval 1 hour as load_tstamp)"
+            " from held"
+        )
+    project.build("--exclude", "resource_type:unit_test")
+    second = stitched_ids(database, browsers)
+    manifest = rows(
+        database, "select * from int_snowplow__incremental_manifest order by run_started_at"
+    )
+    users = {
+        row["browser"]: row
+        for row in rows(
+            database,
+            "select chosen.browser, users.* from dim_users as users"
+            " join chosen using (domain_userid)",
+        )
+    }
+    unidentified = rows(
+        database,
+        "select count(*) as users, count(*) filter (where not is_stitched"
+        " and stitched_user_id = domain_userid) as unstitched from dim_users"
+        " where domain_userid not in (select domain_userid from dim_user_mapping)",
+    )[0]
+    incremental = checksums(database, STITCHED_TABLES)
+    project.build("--full-refresh", "--exclude", "resource_type:unit_test")
+    return {
+        "browsers": browsers,
+        "first": first,
+        "second": second,
+        "manifest": manifest,
+        "users": users,
+        "unidentified": unidentified,
+        "incremental": incremental,
+        "full_refresh": checksums(database, STITCHED_TABLES),
+    }
+
+
+def stitched_ids(database: Path, browsers: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Per chosen browser: its sessions, page views and their distinct stitched ids."""
+    found = {}
+    for browser, browser_id in browsers.items():
+        found[browser] = rows(
+            database,
+            f"""
+            select
+                (select count(*) from fct_sessions where domain_userid = '{browser_id}')
+                    as sessions,
+                (select list(distinct stitched_user_id order by stitched_user_id)
+                   from fct_sessions where domain_userid = '{browser_id}') as session_ids,
+                (select count(*) from fct_page_views where domain_userid = '{browser_id}')
+                    as page_views,
+                (select list(distinct stitched_user_id order by stitched_user_id)
+                   from fct_page_views where domain_userid = '{browser_id}') as page_view_ids
+            """,
+        )[0]
+    return found
+
+
+def test_before_the_login_arrives_sessions_carry_what_is_known(runs: dict[str, Any]) -> None:
+    first, browsers = runs["first"], runs["browsers"]
+    assert first["L"]["session_ids"] == [browsers["L"]]  # anonymous: the browser id
+    assert first["L"]["page_view_ids"] == [browsers["L"]]
+    assert first["S"]["session_ids"] == ["first-login"]
+    assert first["S"]["page_view_ids"] == ["first-login"]
+
+
+def test_after_the_next_incremental_run_every_earlier_row_is_stitched(
+    runs: dict[str, Any],
+) -> None:
+    first, second = runs["first"], runs["second"]
+    for browser, user_id in (("L", "late-login"), ("S", "second-login")):
+        assert second[browser]["sessions"] == first[browser]["sessions"] + 1 >= 3
+        assert second[browser]["page_views"] > first[browser]["page_views"]
+        assert second[browser]["session_ids"] == [user_id], browser
+        assert second[browser]["page_view_ids"] == [user_id], browser
+        assert runs["users"][browser]["is_stitched"] is True
+        assert runs["users"][browser]["stitched_user_id"] == user_id
+    # the second run was incremental: it reprocessed a few sessions, not the history
+    manifest = runs["manifest"]
+    assert len(manifest) == 2 and manifest[1]["lower_load_tstamp"] is not None
+    assert manifest[1]["web_sessions_processed"] < manifest[0]["web_sessions_processed"] / 4
+
+
+def test_browsers_never_identified_are_not_stitched(runs: dict[str, Any]) -> None:
+    unidentified = runs["unidentified"]
+    assert unidentified["users"] > 0
+    assert unidentified["unstitched"] == unidentified["users"]
+
+
+def test_a_full_refresh_gives_the_same_tables(runs: dict[str, Any]) -> None:
+    assert runs["full_refresh"] == runs["incremental"]

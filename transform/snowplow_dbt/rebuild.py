@@ -1,0 +1,63 @@
+"""Windowed rebuild: re-derive the sessions that touch [start, end) without a full refresh.
+
+    python -m snowplow_dbt.rebuild --from 2024-01-02 --to 2024-01-03   (make rebuild FROM= TO=)
+
+A `dbt build` with the vars snowplow__rebuild_from / snowplow__rebuild_to: staging
+re-reads the raw events of the sessions touching the window, and the session, page view,
+user and user-mapping models replace exactly those sessions' rows (transform/README.md,
+"Windowed rebuild"). Every other row stays as it was. The daily job calls `rebuild` too.
+"""
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from dbt.cli.main import dbtRunnerResult
+
+from snowplow_dbt.runner import DbtError, DbtProject
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def rebuild_vars(start: date, end: date) -> dict[str, str]:
+    """The dbt vars of a rebuild of [start, end); ValueError unless start < end."""
+    if start >= end:
+        raise ValueError(f"rebuild: --from {start} must be before --to {end}")
+    return {"snowplow__rebuild_from": start.isoformat(), "snowplow__rebuild_to": end.isoformat()}
+
+
+def rebuild(project: DbtProject, start: date, end: date, *args: str) -> dbtRunnerResult:
+    """Rebuild the sessions touching [start, end) and what is built on them.
+
+    Runs `dbt build` without the unit tests (they check the models' logic on fixtures,
+    which the ordinary builds do); `args` are added (e.g. "--threads", "1"). Raises
+    DbtError when a model or data test fails, ValueError for an empty window.
+    """
+    return project.build(
+        "--exclude", "resource_type:unit_test", *args, variables=rebuild_vars(start, end)
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--from", dest="start", type=date.fromisoformat, required=True,
+                        help="first day of the window, YYYY-MM-DD")  # fmt: skip
+    parser.add_argument("--to", dest="end", type=date.fromisoformat, required=True,
+                        help="day after the window, YYYY-MM-DD (exclusive)")  # fmt: skip
+    arguments = parser.parse_args(argv)
+    project = DbtProject(
+        REPO_ROOT / ".data" / "dbt", os.environ.get("SNOWPLOW_DBT_TARGET", "local")
+    )
+    try:
+        rebuild(project, arguments.start, arguments.end)
+    except (DbtError, ValueError) as failure:
+        print(failure, file=sys.stderr)
+        return 1
+    print(f"rebuilt the sessions touching [{arguments.start}, {arguments.end})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
