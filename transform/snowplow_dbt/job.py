@@ -36,6 +36,7 @@ from typing import Any
 from dbt.cli.main import dbtRunnerResult
 
 from snowplow_dbt.artifacts import Destination, destination
+from snowplow_dbt.rebuild import rebuild_vars
 from snowplow_dbt.runner import PROJECT_DIR, DbtProject, failures
 
 REPO_ROOT = PROJECT_DIR.parent
@@ -110,10 +111,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def dbt_variables(args: argparse.Namespace) -> dict[str, str]:
     """The windowed rebuild's project variables (the models' rebuild macro reads them)."""
-    if args.start is None:
-        return {}
-    return {"snowplow__rebuild_from": args.start.isoformat(),
-            "snowplow__rebuild_to": args.end.isoformat()}  # fmt: skip
+    return {} if args.start is None else rebuild_vars(args.start, args.end)
 
 
 def default_run_id(env: Mapping[str, str] = os.environ) -> str:
@@ -157,6 +155,8 @@ class Job:
     def build(self) -> dict[str, Any]:
         flags = ["--full-refresh"] if self.args.full_refresh else []
         variables = dbt_variables(self.args)
+        if variables:  # a rebuild, as snowplow_dbt.rebuild runs it: no unit tests
+            flags += ["--exclude", "resource_type:unit_test"]
         result = self.dbt.try_invoke("build", "--quiet", *flags, variables=variables or None)
         self._gather("manifest.json", "run_results.json")
         counts = Counter(str(node.status) for node in _results(result))
