@@ -15,7 +15,7 @@ row was accounted for: a partial load can never become visible.
 from dataclasses import dataclass
 
 from snowplow_loader.contract import ENRICHED_FIELDS, RAW_EVENTS
-from snowplow_loader.duckdb_sql import MAX_LINE_BYTES
+from snowplow_loader.limits import MAX_LINE_BYTES
 from snowplow_loader.results import BadRowReason
 from snowplow_loader.rules import RULES, BigQueryRules
 
@@ -34,6 +34,7 @@ _FLAG_MESSAGES = {
     "nul": "line holds NUL bytes",
     "not_utf8": "line is not valid UTF-8 text",
     "too_long": f"line could not be read: longer than the maximum line size of {MAX_LINE_BYTES}",
+    "stray_cr": "line holds a carriage return that ends no line",
 }
 
 
