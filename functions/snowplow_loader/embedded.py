@@ -35,8 +35,8 @@ MEMORY_LIMIT = "1GB"  # keeps a 1.5 GB file's load well under 2 GB of RSS (see m
 CHECKPOINT_THRESHOLD = "256MB"
 # A batch: enough files to keep both cores reading and to spread the per-read planning,
 # few enough bytes that a batch refused by the reader costs little to read again alone.
-BATCH_BYTES = 256 * 1024 * 1024
-BATCH_FILES = 500
+BATCH_BYTES = 1024 * 1024 * 1024
+BATCH_FILES = 1000
 
 
 def batches(files: Sequence[SourceFile]) -> Iterator[list[SourceFile]]:

@@ -6,44 +6,12 @@ the sniff window without a tab is a bad row, not a reason to quarantine the file
 Line numbers are the file's, and rows in = rows loaded + bad rows.
 """
 
-import gzip
-
 import pytest
 from snowplow_loader.embedded import EmbeddedLoader
-from snowplow_loader.results import BadRowReason, FileStatus
+from snowplow_loader.results import FileStatus
 
-from tests.loader.conftest import LoadBytes, count, lines
-
-L = [text.encode() for text in lines(4)]
-STRAY = L[1].replace(b"\tweb\t", b"\tw\reb\t", 1)
-LONG = b"x" * 70_000  # no tab, longer than the 64 KiB the whole-file check reads
-
-# name: (bytes, lines that load, (line number, reason, message part) of each bad row)
-FILES: dict[str, tuple[bytes, int, list[tuple[int, str, str]]]] = {
-    "lone-cr.tsv": (
-        b"\n".join([L[0], STRAY, L[2]]) + b"\n", 2,
-        [(2, BadRowReason.NOT_TSV, "carriage return")],
-    ),
-    "lone-cr-in-crlf.tsv": (
-        b"\r\n".join([L[0], STRAY, L[2]]) + b"\r\n", 2,
-        [(2, BadRowReason.NOT_TSV, "carriage return")],
-    ),
-    "crlf-and-lf.tsv": (
-        L[0] + b"\r\n" + L[1] + b"\n" + b"broken\r\n" + L[2] + b"\n\r\n" + L[3] + b"\r\n", 4,
-        [(3, BadRowReason.FIELD_NUMBER_MISMATCH, "found 1")],
-    ),
-    "lf-then-crlf.tsv.gz": (
-        gzip.compress(L[0] + b"\n" + L[1] + b"\r\n" + L[2] + b"\r\n"), 3, [],
-    ),
-    "long-first-line.tsv": (
-        LONG + b"\n" + b"\n".join(L) + b"\n", 4,
-        [(1, BadRowReason.FIELD_NUMBER_MISMATCH, "found 1")],
-    ),
-    "long-first-line.tsv.gz": (
-        gzip.compress(LONG + b"\r\n" + b"\r\n".join(L[:2])), 2,
-        [(1, BadRowReason.FIELD_NUMBER_MISMATCH, "found 1")],
-    ),
-}  # fmt: skip
+from tests.loader.conftest import LoadBytes, count
+from tests.loader.line_endings import FILES, STRAY
 
 
 @pytest.mark.parametrize("name", FILES)
