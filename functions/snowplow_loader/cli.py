@@ -99,10 +99,6 @@ def main(argv: list[str] | None = None) -> int:
         with EmbeddedLoader(args.db, quarantine) as loader:
             show = not args.quiet and sys.stderr.isatty()
             summary = load_all(loader, files, progress=sys.stderr if show else None)
-            copies = {
-                r.key: loader.quarantine_path(f)
-                for f, r in zip(files, summary.results, strict=True)
-            }
     except (OSError, duckdb.IOException) as error:
         print(f"snowplow-load: {error}", file=sys.stderr)
         print(
@@ -111,10 +107,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    for result in summary.results:
+    for source, result in zip(files, summary.results, strict=True):
         if result.status is FileStatus.QUARANTINED:
-            print(f"quarantined {result.key}: {result.reason} (copy: {copies[result.key]})",
-                  file=sys.stderr)  # fmt: skip
+            copy = loader.quarantine_path(source)
+            print(f"quarantined {result.key}: {result.reason} (copy: {copy})", file=sys.stderr)
         elif result.status is FileStatus.FAILED:
             print(f"failed {result.key}: {result.reason}; run again once it is readable",
                   file=sys.stderr)  # fmt: skip

@@ -122,8 +122,9 @@ class EmbeddedLoader:
                 ready[index] = source
             else:
                 results[index] = self._quarantine(source, reason)
-        if ready:
-            results.update(self._load_readable(ready))
+        for gzipped in (False, True):  # one read takes files of one compression
+            if same := {i: s for i, s in ready.items() if s.gzipped is gzipped}:
+                results.update(self._load_readable(same))
         return [results[index] for index in range(len(sources))]
 
     def quarantine_path(self, source: SourceFile) -> Path | None:
@@ -141,8 +142,8 @@ class EmbeddedLoader:
         sources = list(ready.values())
         compression = "gzip" if sources[0].gzipped else "none"
         try:
-            return dict(zip(ready, self._read(sources, [str(s.path) for s in sources], compression),
-                            strict=True))  # fmt: skip
+            loaded = self._read(sources, [str(s.path) for s in sources], compression)
+            return dict(zip(ready, loaded, strict=True))
         except duckdb.InvalidInputException as error:
             if not _is_reader_error(error):
                 raise
@@ -156,7 +157,7 @@ class EmbeddedLoader:
                 [named, [i for i in ready if i not in named]] if named else [[i] for i in ready]
             )
             results: dict[int, FileResult] = {}
-            for group in groups:
+            for group in filter(None, groups):
                 results.update(self._load_readable({i: ready[i] for i in group}))
             return results
 
