@@ -9,19 +9,21 @@ DATA := .data
 export UV_COMPILE_BYTECODE := 1
 export SNOWPLOW_DUCKDB := $(CURDIR)/$(DATA)/snowplow.duckdb
 
-.PHONY: setup demo test lint pytest bench contract clean
+.PHONY: setup demo test lint pytest bench synth contract clean
 
 setup:  ## install uv into the pyenv Python that .python-version selects, then the lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13), \
 	  f"Python 3.13 expected (.python-version), got {sys.version.split()[0]}: pyenv install 3.13"'
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==0.13.8"
 	@$(UV) sync --locked --quiet
+	@test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --silent
 
 demo: setup  ## generate a month of traffic, load it, build the models, print the results
 	@test -d $(DATA)/landing || $(RUN) snowplow-sample --events 200000 --files 10 --gzip \
 	  --seed 1 --out $(DATA)/landing
 	@$(RUN) snowplow-load $(DATA)/landing
 	@$(RUN) python transform/demo.py
+	@$(RUN) snowplow-sheets  # the marts as a local workbook (.data/snowplow.xlsx)
 
 test: setup lint pytest  ## every check CI runs
 
@@ -31,12 +33,18 @@ lint:
 	@$(RUN) mypy .
 
 pytest:
-	@$(RUN) pytest -n auto
+	@$(RUN) pytest -n auto --dist loadscope  # a module's shared fixture (a dbt build) runs once
 
 bench: setup  ## measure the figures the README quotes (minutes; not part of the tests)
 	@$(RUN) python functions/bench_loader.py
 	@$(RUN) python transform/bench.py --tsv $(DATA)/bench/events-1000000-1.tsv --work $(DATA)/bench
 	@$(RUN) python functions/bench_cloud.py
+	@$(RUN) python infra/bench_synth.py
+	@test -f $(SNOWPLOW_DUCKDB) || $(MAKE) --no-print-directory demo  # the demo's tables
+	@$(RUN) python sheets_sync/bench_sheets.py
+
+synth: setup  ## every stack's Terraform JSON in infra/cdktf.out/stacks/<stack>/ (no cdktf CLI)
+	@JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 $(RUN) --directory infra python main.py
 
 contract: setup  ## regenerate what derives from the raw_events contract
 	@$(RUN) python -c 'from snowplow_loader.contract import dbt_source_yaml; \

@@ -1,31 +1,31 @@
-"""`make demo`, second half: build the dbt project on the local DuckDB file, print the results.
+"""`make demo`, second half: the daily job on the local DuckDB file, then the results.
 
     python transform/demo.py
 
-The file is the one named by SNOWPLOW_DUCKDB (default .data/snowplow.duckdb at the repo
-root), into which `snowplow-load` has written raw_events.
+Runs `snowplow-job` as the Cloud Run job does (freshness, build, docs, artifacts, sync),
+on the file named by SNOWPLOW_DUCKDB (default .data/snowplow.duckdb at the repo root),
+into which `snowplow-load` has written raw_events; then prints the models and says where
+the workbook and the artifacts are. Stale data only warns: a re-run days later loads
+nothing new.
 """
 
-import os
 import sys
-from pathlib import Path
 
+from snowplow_dbt import job
 from snowplow_dbt.report import summary
-from snowplow_dbt.runner import DbtError, DbtProject
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA = job.REPO_ROOT / ".data"
 
 
 def main() -> int:
-    database = Path(
-        os.environ.get("SNOWPLOW_DUCKDB", REPO_ROOT / ".data" / "snowplow.duckdb")
-    ).resolve()
-    try:
-        DbtProject.local(REPO_ROOT / ".data" / "dbt", database).build()
-    except DbtError as failure:
-        print(failure, file=sys.stderr)
-        return 1
-    print(summary(database))
+    settings = job.Settings.from_env()
+    workbook = DATA / "snowplow.xlsx"
+    code = job.main(["--allow-stale", "--workbook", str(workbook)])
+    if code != 0:
+        return code
+    print(summary(settings.duckdb))
+    print(f"workbook: {workbook}")
+    print(f"dbt artifacts and docs site: {settings.artifacts_dir}/<run id>/")
     return 0
 
 

@@ -7,16 +7,23 @@ rules), so a file gets the same bad rows whichever engine loads it.
 The function stages each object as rows ``(n, flag, line)`` (see ``cloud.stager``).
 ``commit_script`` checks every line once into a temporary table, then moves the file
 in ONE transaction: good rows to raw_events, bad rows with their typed reasons, and
-the manifest row. The transaction inserts nothing when the manifest already holds the
-file, and it refuses to commit (ERROR, so BigQuery rolls back) unless every staged
-row was accounted for: a partial load can never become visible.
+the manifest row. It does nothing when the manifest already settles the file (any
+status but ``failed``: a failed file may be replayed), and the transaction refuses
+to commit (ERROR, so BigQuery rolls back) unless every staged row was accounted for:
+a partial load can never become visible.
+
+That check is no lock: two insert-only transactions do not conflict under BigQuery's
+snapshot isolation. One commit per generation comes from the job ids (``cloud.jobs``);
+the check makes a later attempt that finds the file committed write nothing. It runs
+once, before the transaction, so each statement references as few tables as it can
+(on demand, every table a statement references bills at least 10 MB).
 """
 
 from dataclasses import dataclass
 
 from snowplow_loader.contract import ENRICHED_FIELDS, RAW_EVENTS
 from snowplow_loader.limits import MAX_LINE_BYTES
-from snowplow_loader.results import BadRowReason
+from snowplow_loader.results import SETTLED, BadRowReason, FileStatus
 from snowplow_loader.rules import RULES, BigQueryRules
 
 _RULES = BigQueryRules()
@@ -86,9 +93,15 @@ FROM (
     FROM (SELECT n, flag, line, SPLIT(line, '\\t') AS f FROM `{staging}`))"""
 
 
-def _fresh(tables: Tables) -> str:
-    """True until the file is in the manifest (read inside the transaction's snapshot)."""
-    return f"NOT EXISTS (SELECT 1 FROM `{tables.manifest}` WHERE file_key = @file_key)"
+_SETTLED = ", ".join(f"'{status}'" for status in sorted(SETTLED))
+
+
+def _settled(tables: Tables) -> str:
+    """Declares ``settled``: the manifest already holds this file with a final status."""
+    return (
+        f"DECLARE settled BOOL DEFAULT EXISTS(SELECT 1 FROM `{tables.manifest}` "
+        f"WHERE file_key = @file_key AND status IN ({_SETTLED}))"
+    )
 
 
 def insert_good(tables: Tables) -> str:
@@ -96,7 +109,7 @@ def insert_good(tables: Tables) -> str:
     columns = ", ".join(f.name for f in RAW_EVENTS)
     return (
         f"INSERT INTO `{tables.raw_events}` ({columns}) "
-        f"SELECT {casts}, @load_tstamp, @file_key FROM {CHECKED} WHERE good AND {_fresh(tables)}"
+        f"SELECT {casts}, @load_tstamp, @file_key FROM {CHECKED} WHERE good"
     )
 
 
@@ -125,8 +138,7 @@ FROM (
             ELSE '{BadRowReason.ROW_DECODING_ERROR}'
         END AS reason
     FROM {CHECKED} WHERE NOT good
-)
-WHERE {_fresh(tables)}"""
+)"""
 
 
 def _manifest_row(tables: Tables, status: str, counts: str, reason: str) -> str:
@@ -136,12 +148,15 @@ INSERT INTO `{tables.manifest}` (file_key, path, generation, bytes, status, rows
     rows_loaded, rows_bad, blank_lines, reason, load_tstamp, seconds, job_id)
 SELECT @file_key, @path, @generation, @bytes, {status}, @rows_in, loaded, bad,
     @blank_lines, {reason}, @load_tstamp, @seconds, @job_id
-FROM ({counts})
-WHERE {_fresh(tables)}"""
+FROM ({counts})"""
 
 
 def _result(tables: Tables) -> str:
-    return f"SELECT {MANIFEST_RESULT} FROM `{tables.manifest}` WHERE file_key = @file_key"
+    """The file's manifest row: the settling one, else the newest failure."""
+    return (
+        f"SELECT {MANIFEST_RESULT} FROM `{tables.manifest}` WHERE file_key = @file_key "
+        f"ORDER BY status IN ({_SETTLED}) DESC, load_tstamp DESC LIMIT 1"
+    )
 
 
 _ACCOUNTED = f"""
@@ -161,23 +176,42 @@ def commit_script(tables: Tables, staging: str) -> str:
     (``MANIFEST_RESULT``), whether this run or an earlier one wrote it.
     """
     return f"""
+{_settled(tables)};
+IF NOT settled THEN
 {check_lines(staging)};
 BEGIN TRANSACTION;
 {insert_good(tables)};
 {insert_bad(tables)};
 {_manifest_row(tables, "'loaded'", _ACCOUNTED, "NULL")};
 COMMIT TRANSACTION;
+END IF;
 {_result(tables)};
 """
 
 
 def record_script(tables: Tables) -> str:
-    """Record a file that loads no rows (empty, quarantined, failed) unless already recorded.
+    """Record a file that loads no rows (empty, quarantined, failed) unless already settled.
 
     Parameters as ``commit_script`` plus @status and @reason; rows_loaded and
     rows_bad are 0 (@rows_in is 0 too, except for a file that failed after staging).
+    A failed file gets one row per failed run, so the number of its failed rows is
+    the number of its next replay.
     """
     return f"""
+{_settled(tables)};
+IF NOT settled THEN
 {_manifest_row(tables, "@status", "SELECT 0 AS loaded, 0 AS bad", "@reason")};
+END IF;
 {_result(tables)};
 """
+
+
+def file_states(tables: Tables) -> str:
+    """Per file under @prefix: settled or not, failed runs, the newest failure's time."""
+    return f"""
+SELECT file_key, LOGICAL_OR(status IN ({_SETTLED})) AS settled,
+    COUNTIF(status = '{FileStatus.FAILED}') AS failures,
+    MAX(IF(status = '{FileStatus.FAILED}', load_tstamp, NULL)) AS last_failure
+FROM `{tables.manifest}`
+WHERE STARTS_WITH(file_key, @prefix)
+GROUP BY file_key"""

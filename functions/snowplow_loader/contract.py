@@ -184,7 +184,9 @@ CLOUD_MANIFEST: tuple[Field, ...] = (
     Field("generation", N, required=True, description="The GCS object generation."),
     Field("job_id", S, required=True, description="The BigQuery job that wrote the row."),
 )
-"""load_manifest on BigQuery: the same, plus where the row came from."""
+"""load_manifest on BigQuery: the same, plus where the row came from. A file recorded
+``failed`` keeps that row when a replay later loads it: one row per failed run, then the
+row that settles it (``results.SETTLED``)."""
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,33 @@ class BadRowReason(StrEnum):
 
 
 class FileStatus(StrEnum):
-    """What happened to a whole file; recorded in the manifest."""
+    """What happened to a whole file, in both engines, their logs and the manifest.
+
+    The manifest holds the first four; SKIPPED is what a second attempt at a file
+    reports (the CLI's summary, the function's log line) and is never recorded.
+    """
 
     LOADED = "loaded"  # rows in raw_events and/or bad rows
     EMPTY = "empty"  # no lines at all: recorded so it is not looked at again
     QUARANTINED = "quarantined"  # unreadable as a whole: nothing loaded, reason kept
+    FAILED = "failed"  # an error no retry fixed: nothing loaded; replayable (cloud reconcile)
     SKIPPED = "skipped"  # already in the manifest: loading it again is a no-op
-    FAILED = "failed"  # could not be loaded (e.g. unreadable): reported; not final, try again
+
+
+# Statuses that settle a file: it is never loaded again. A FAILED row does not settle
+# it; a replay may still load it, and then adds its own row.
+SETTLED = frozenset({FileStatus.LOADED, FileStatus.EMPTY, FileStatus.QUARANTINED})
+
+
+class NotLoaded(StrEnum):
+    """Why the Cloud Function left an object alone without recording it in the manifest."""
+
+    STALE = "stale"  # a newer generation of the object exists
+    GONE = "gone"  # the object was deleted before it could be read
+    TOO_OLD = "too_old"  # the event outlived its retries: reconcile finds the object
+    IGNORED = "ignored"  # not an enriched file, or the loader's own staging/quarantine
+    BAD_EVENT = "bad_event"  # not a storage finalize event
+    RETRY = "retry"  # a transient error: the event (or the next reconcile) tries again
 
 
 @dataclass(frozen=True)

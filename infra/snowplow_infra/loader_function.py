@@ -35,3 +35,8 @@ LOADER_FUNCTION = FunctionSpec(
     max_instance_request_concurrency=deploy.MAX_INSTANCE_REQUEST_CONCURRENCY,
     retry_policy="RETRY_POLICY_RETRY",
 )
+
+# The HTTP function Cloud Scheduler calls hourly (snowplow_loader.cloud.reconcile): it
+# starts no new file after its budget, so its timeout may exceed an event function's.
+RECONCILE_ENTRY_POINT = "reconcile"
+RECONCILE_TIMEOUT_SECONDS = deploy.RECONCILE_TIMEOUT_SECONDS

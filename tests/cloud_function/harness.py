@@ -2,7 +2,7 @@
 
 import os
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from google.auth.credentials import AnonymousCredentials
 from google.cloud import bigquery, storage
 from snowplow_loader.cloud import entry, tables
 from snowplow_loader.cloud.config import Config
-from snowplow_loader.cloud.events import FINALIZED
+from snowplow_loader.cloud.events import FINALIZED, ObjectEvent
 from snowplow_loader.cloud.handler import CloudLoader
 
 
@@ -31,6 +31,8 @@ class Cloud:
     app: Any
     project: str
     names: Any = field(init=False)
+    uploaded: list[ObjectEvent] = field(default_factory=list)
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def __post_init__(self) -> None:
         self.names = tables.names(self.config, self.project)
@@ -64,10 +66,18 @@ class Cloud:
     def upload(self, name: str, data: bytes) -> int:
         blob = self.storage.bucket(self.bucket).blob(name)
         blob.upload_from_string(data)
+        self.uploaded.append(ObjectEvent(self.bucket, name, int(blob.generation), len(data)))
         return int(blob.generation)
 
     def deliver(self, name: str, generation: int, time: datetime | None = None) -> int:
         """POST the finalize event as Eventarc does (binary mode); the HTTP status."""
+        headers, body = to_binary(self.event(name, generation, time))
+        response = self.app.test_client().post("/", headers=headers, data=body)
+        status: int = response.status_code
+        return status
+
+    def event(self, name: str, generation: int, time: datetime | None = None) -> CloudEvent:
+        """The finalize event Cloud Storage sends for this object generation."""
         attributes = {
             "type": FINALIZED,
             "source": f"//storage.googleapis.com/projects/_/buckets/{self.bucket}",
@@ -77,10 +87,7 @@ class Cloud:
         }
         data = {"bucket": self.bucket, "name": name, "generation": str(generation),
                 "metageneration": "1", "contentType": "text/tab-separated-values"}  # fmt: skip
-        headers, body = to_binary(CloudEvent(attributes, data))
-        response = self.app.test_client().post("/", headers=headers, data=body)
-        status: int = response.status_code
-        return status
+        return CloudEvent(attributes, data)
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(row.values()) for row in self.bigquery.query_and_wait(sql)]
@@ -97,10 +104,13 @@ class Cloud:
         return {row[0]: row[1:] for row in found}
 
     def job_ids(self) -> list[str]:
-        """Every top-level job the function created in this test (its own job prefix)."""
-        mine = f"{self.config.job_prefix}_"
-        jobs = self.bigquery.list_jobs(all_users=True)
-        return [job.job_id for job in jobs if job.job_id.startswith(mine)]
+        """Every top-level job the function created for this test's objects (first runs
+        and two replays): job ids name the file's digest."""
+        digests = {replace(event, replay=n).digest for event in self.uploaded for n in range(3)}
+        # Only this test's jobs: the emulator parses every job it lists, and a session
+        # holds thousands.
+        jobs = self.bigquery.list_jobs(all_users=True, min_creation_time=self.started)
+        return [job.job_id for job in jobs if digests.intersection(job.job_id.split("_"))]
 
     def key(self, name: str, generation: int) -> str:
         return f"gs://{self.bucket}/{name}#{generation}"

@@ -1,17 +1,16 @@
 """Malformed files across the bad-input classes the embedded loader's tests define.
 
-Row classes come from ``tests/loader/test_bad_rows.CASES`` (each in a file of good
-rows), file classes from ``test_awkward_files`` (unreadable, empty), and seeded random
-damage from ``test_conservation``. Event ids differ from file to file, so a count of
-distinct ids proves that nothing was loaded twice.
+Row classes come from ``tests.support.bad_input.CASES`` (each in a file of good
+rows), file classes from ``test_awkward_files`` (unreadable, empty), and seeded
+random damage from ``bad_input.mutate``. Event ids differ from file to file, so a
+count of distinct ids proves that nothing was loaded twice.
 """
 
 import gzip
 import random
 
-from tests.loader.conftest import line, lines
-from tests.loader.test_bad_rows import CASES, HEADER
-from tests.loader.test_conservation import _mutate
+from tests.support.bad_input import CASES, mutate
+from tests.support.enriched import HEADER, line, lines
 
 RANDOM_FILES = 22
 
@@ -47,6 +46,6 @@ def malformed_files() -> dict[str, bytes]:
     })  # fmt: skip
     rng = random.Random(2026)
     for index in range(RANDOM_FILES):
-        damaged = [_mutate(rng, text) for text in _good(30 + index, 20)]
+        damaged = [mutate(rng, text) for text in _good(30 + index, 20)]
         files[f"random/damaged-{index:02}.tsv"] = b"\n".join(damaged) + b"\n"
     return files

@@ -36,11 +36,21 @@ def test_every_problem_is_reported_at_once() -> None:
         "SNOWPLOW_DATASET is required",
         "SNOWPLOW_MAX_EVENT_AGE_SECONDS: 'a day' is not a whole number",
         "SNOWPLOW_STAGING_PREFIX: 'staging' must be a folder-like prefix",
-        "SNOWPLOW_JOB_WAIT_SECONDS must stay below the function timeout",
-        "SNOWPLOW_RAW_TABLE: 'raw-events' is not a BigQuery dataset or table name",
+        "SNOWPLOW_JOB_WAIT_SECONDS: must stay below the function timeout",
+        "SNOWPLOW_RAW_TABLE: 'raw-events' is not a BigQuery name (letters, digits, _)",
         "SNOWPLOW_BIGQUERY_ENDPOINT: 'localhost:9050' is not an http(s) URL",
     ):
         assert expected in message
+
+
+def test_the_quarantine_bucket_and_reconcile_settings_are_read() -> None:
+    config = Config.from_env({
+        "SNOWPLOW_DATASET": "raw", "SNOWPLOW_QUARANTINE_BUCKET": "my-quarantine",
+        "SNOWPLOW_LANDING_BUCKET": "my-landing", "SNOWPLOW_RECONCILE_MIN_AGE_SECONDS": "600",
+    })  # fmt: skip
+    assert (config.quarantine_bucket, config.landing_bucket) == ("my-quarantine", "my-landing")
+    assert config.reconcile_min_age_seconds == 600
+    assert Config.from_env({"SNOWPLOW_DATASET": "raw"}).reconcile_min_age_seconds == 3600
 
 
 def test_staging_tables_never_share_the_dataset_of_raw_events() -> None:

@@ -1,6 +1,5 @@
 """The deployed function, end to end: real CloudEvents in, BigQuery rows and log lines out."""
 
-import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -8,14 +7,11 @@ from typing import Any
 import pytest
 from google.api_core.exceptions import ServiceUnavailable
 from google.cloud import storage
+from snowplow_loader.cloud import entry
 
+from tests.cloud_function.checks import log_lines
 from tests.cloud_function.harness import Cloud
-from tests.loader.conftest import line, lines
-
-
-def log_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
-    out = capsys.readouterr().out
-    return [json.loads(text) for text in out.splitlines() if text.startswith("{")]
+from tests.support.enriched import line, lines
 
 
 def test_a_file_loads_once_and_says_so_in_one_log_line(
@@ -42,7 +38,7 @@ def test_a_file_loads_once_and_says_so_in_one_log_line(
     assert cloud.deliver("2026/10/01/a.tsv", generation) == 200
     [again] = log_lines(capsys)
     assert (again["outcome"], again["rows_loaded"], again["job_id"]) == (
-        "duplicate", 3, entry["job_id"],
+        "skipped", 3, entry["job_id"],
     )  # fmt: skip
     assert cloud.job_ids() == jobs  # a redelivery starts no job
     assert cloud.count(cloud.names.raw_events) == 3
@@ -80,7 +76,7 @@ def test_events_older_than_the_limit_are_dropped_with_an_error_line(
     assert cloud.deliver("old.tsv", generation, time=datetime.now(UTC) - timedelta(days=2)) == 200
     [entry] = log_lines(capsys)
     assert (entry["severity"], entry["outcome"]) == ("ERROR", "too_old")
-    assert "replay" in entry["reason"] and cloud.job_ids() == []
+    assert "reconcile" in entry["reason"] and cloud.job_ids() == []
 
 
 def test_a_deleted_object_is_skipped(cloud: Cloud, capsys: pytest.CaptureFixture[str]) -> None:
@@ -120,7 +116,7 @@ def test_a_permanent_job_failure_is_recorded_and_acknowledged(
     [(status, *_, reason)] = cloud.manifest().values()
     assert status == "failed" and "PermanentJobError" in reason
     assert cloud.deliver("lost.tsv", generation) == 200  # recorded once: no retry storm
-    assert log_lines(capsys)[0]["outcome"] == "duplicate"
+    assert log_lines(capsys)[0]["outcome"] == "skipped"
 
 
 def test_an_event_that_is_not_a_finalize_is_acknowledged(
@@ -134,3 +130,19 @@ def test_an_event_that_is_not_a_finalize_is_acknowledged(
     assert cloud.app.test_client().post("/", headers=headers, data=body).status_code == 200
     [entry] = log_lines(capsys)
     assert (entry["severity"], entry["outcome"]) == ("ERROR", "bad_event")
+
+
+def test_unreadable_files_are_copied_to_the_quarantine_bucket(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quarantine = f"{cloud.bucket}-quarantine"
+    cloud.storage.create_bucket(quarantine)
+    monkeypatch.setenv("SNOWPLOW_QUARANTINE_BUCKET", quarantine)
+    entry.reset()  # the next event reads the settings again
+    generation = cloud.upload("binary.tsv", bytes(range(256)) * 64)
+    assert cloud.deliver("binary.tsv", generation) == 200
+    [(status, *_, reason)] = cloud.manifest().values()
+    copy = f"quarantine/{generation}/binary.tsv"
+    assert status == "quarantined" and f"gs://{quarantine}/{copy}" in reason
+    assert [b.name for b in cloud.storage.list_blobs(quarantine)] == [copy]
+    assert cloud.object_names("quarantine/") == []

@@ -1,17 +1,27 @@
 """The job state machine: 409s are looked up, running jobs waited for within a deadline,
-transient failures retried under the next attempt id, permanent ones reported."""
+transient failures retried under the next attempt id (without end), permanent ones
+reported."""
 
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from google.api_core.exceptions import Conflict, NotFound
-from snowplow_loader.cloud.errors import PermanentJobError, TransientError
+from google.api_core.exceptions import BadRequest, Conflict, Forbidden, NotFound
+from snowplow_loader.cloud.errors import (
+    PermanentJobError,
+    TransientError,
+    is_transient,
+    job_error_is_transient,
+)
 from snowplow_loader.cloud.events import ObjectEvent, job_id
 from snowplow_loader.cloud.jobs import Jobs
 
 BACKEND = {"reason": "backendError", "message": "try later"}
+DML_QUEUE = {
+    "reason": "resourcesExceeded",
+    "message": "Too many DML statements outstanding against table t, limit is 100",
+}
 INVALID = {"reason": "invalidQuery", "message": "Unrecognized name: x"}
 
 
@@ -64,7 +74,7 @@ DIGEST = ObjectEvent("b", "a.tsv", 7, 0).digest
 
 
 def jobs(client: FakeClient) -> Jobs:
-    return Jobs(client, "p", None, max_attempts=3, sleep=lambda _: None)
+    return Jobs(client, "p", None, sleep=lambda _: None)
 
 
 def later(seconds: float = 60) -> float:
@@ -102,7 +112,7 @@ def test_a_transient_failure_is_retried_under_the_next_attempt_id() -> None:
     with pytest.raises(TransientError, match="backendError"):
         jobs(client).run(DIGEST, "commit", submit, later())
     job, inserted = jobs(client).run(DIGEST, "commit", submit, later())
-    assert inserted and job.job_id == job_id("p", DIGEST, "commit", 1)
+    assert inserted and job.job_id == jobs(client).name(DIGEST, "commit", 1)
     assert jobs(client).succeeded(DIGEST, "commit") is job
 
 
@@ -115,11 +125,26 @@ def test_a_permanent_failure_is_reported_not_retried() -> None:
     assert client.inserts == 1
 
 
-def test_attempts_are_bounded() -> None:
+def test_overload_is_retried_for_as_long_as_it_lasts() -> None:
     client = FakeClient()
-    submit = client.submitter([(["DONE"], BACKEND)])
-    for _ in range(3):
-        with pytest.raises(TransientError):
-            jobs(client).run(DIGEST, "load", submit, later())
-    with pytest.raises(PermanentJobError, match="3 attempts failed transiently"):
-        jobs(client).run(DIGEST, "load", submit, later())
+    submit = client.submitter([(["DONE"], DML_QUEUE)] * 12 + [(["DONE"], None)])
+    for _ in range(12):
+        with pytest.raises(TransientError, match="Too many DML statements"):
+            jobs(client).run(DIGEST, "commit", submit, later())
+    job, inserted = jobs(client).run(DIGEST, "commit", submit, later())
+    assert inserted and job.job_id == jobs(client).name(DIGEST, "commit", 12)
+
+
+def test_commit_ids_depend_on_the_file_alone_and_a_replay_starts_a_new_chain() -> None:
+    mine, theirs = Jobs(FakeClient(), "blue", None), Jobs(FakeClient(), "green", None)
+    assert mine.name(DIGEST, "load", 0) != theirs.name(DIGEST, "load", 0)
+    assert mine.name(DIGEST, "commit", 0) == theirs.name(DIGEST, "commit", 0)
+    replay = ObjectEvent("b", "a.tsv", 7, 0, replay=1).digest
+    assert mine.name(replay, "commit", 0) != mine.name(DIGEST, "commit", 0)
+
+
+def test_overload_and_quota_answers_are_transient_and_bad_requests_are_not() -> None:
+    assert job_error_is_transient(DML_QUEUE) and not job_error_is_transient(INVALID)
+    assert is_transient(BadRequest("queue full", errors=[DML_QUEUE]))  # type: ignore[no-untyped-call]
+    assert is_transient(Forbidden("quota", errors=[{"reason": "quotaExceeded"}]))  # type: ignore[no-untyped-call]
+    assert not is_transient(BadRequest("bad", errors=[INVALID]))  # type: ignore[no-untyped-call]

@@ -9,7 +9,7 @@ from snowplow_loader.embedded import EmbeddedLoader
 from snowplow_loader.files import SourceFile
 
 from tests.cloud_function.harness import Cloud
-from tests.loader.line_endings import FILES
+from tests.support.line_endings import FILES
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ from snowplow_loader.embedded import EmbeddedLoader
 from snowplow_loader.files import SourceFile
 from snowplow_loader.results import BadRowReason
 
-from tests.loader.conftest import lines
+from tests.support.enriched import lines
 
 L = [text.encode() for text in lines(3)]
 CUT = L[1][:50] + b"\r" + L[1][50:]

@@ -11,7 +11,7 @@ from snowplow_loader.embedded import BATCH_BYTES, EmbeddedLoader, batches
 from snowplow_loader.files import SourceFile, discover
 from snowplow_loader.results import FileStatus
 
-from tests.loader.conftest import line, lines
+from tests.support.enriched import line, lines
 
 
 def _text(start: int, count: int, *extra: str) -> bytes:

@@ -8,7 +8,7 @@ from snowplow_loader.cli import load_all, main
 from snowplow_loader.embedded import EmbeddedLoader
 from snowplow_loader.files import discover
 
-from tests.loader.conftest import lines
+from tests.support.enriched import lines
 
 
 @pytest.fixture

@@ -5,26 +5,9 @@ import random
 import pytest
 from snowplow_loader.embedded import EmbeddedLoader
 
-from tests.loader.conftest import LoadBytes, count, lines
-from tests.loader.test_bad_rows import CASES
-
-
-def _mutate(rng: random.Random, data: bytes) -> bytes:
-    """Damage a line the way transfers and buggy producers do."""
-    position = rng.randrange(len(data))
-    match rng.randrange(6):
-        case 0:  # drop a byte (may remove a tab, or cut a UTF-8 character)
-            return data[:position] + data[position + 1 :]
-        case 1:  # add a tab
-            return data[:position] + b"\t" + data[position:]
-        case 2:  # an invalid UTF-8 byte
-            return data[:position] + b"\xff" + data[position:]
-        case 3:  # a NUL byte
-            return data[:position] + b"\x00" + data[position:]
-        case 4:  # a letter in the middle of a value
-            return data[:position] + b"z" + data[position:]
-        case _:
-            return data
+from tests.support.bad_input import CASES, mutate
+from tests.support.embedded import LoadBytes, count
+from tests.support.enriched import lines
 
 
 def _account(loader: EmbeddedLoader, text: bytes) -> tuple[int, int, int]:
@@ -57,7 +40,7 @@ def test_randomly_damaged_lines_are_all_accounted_for(
     loader: EmbeddedLoader, load_bytes: LoadBytes, seed: int
 ) -> None:
     rng = random.Random(seed)
-    damaged = [_mutate(rng, text.encode()) for text in lines(400)]
+    damaged = [mutate(rng, text.encode()) for text in lines(400)]
     data = b"\n".join(damaged) + b"\n"
     result = load_bytes("damaged.tsv", data)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from snowplow_loader.cli import main
 
-from tests.loader.conftest import lines
+from tests.support.enriched import lines
 
 GARBAGE = bytes(range(256)) * 64
 

@@ -6,7 +6,8 @@ from snowplow_loader.embedded import EmbeddedLoader
 from snowplow_loader.files import SourceFile
 from snowplow_loader.results import FileStatus
 
-from tests.loader.conftest import LoadBytes, count, line, lines
+from tests.support.embedded import LoadBytes, count
+from tests.support.enriched import line, lines
 
 
 def _snapshot(loader: EmbeddedLoader) -> tuple[int, int, int]:

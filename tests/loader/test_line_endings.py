@@ -10,8 +10,8 @@ import pytest
 from snowplow_loader.embedded import EmbeddedLoader
 from snowplow_loader.results import FileStatus
 
-from tests.loader.conftest import LoadBytes, count
-from tests.loader.line_endings import FILES, STRAY
+from tests.support.embedded import LoadBytes, count
+from tests.support.line_endings import FILES, STRAY
 
 
 @pytest.mark.parametrize("name", FILES)

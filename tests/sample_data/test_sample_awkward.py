@@ -7,7 +7,7 @@ from pathlib import Path
 
 from snowplow_sample import Awkwardness, generate
 
-from tests.sample_data.conftest import Generated, as_rows, read_lines
+from tests.support.samples import Generated, as_rows, read_lines
 
 THREE_DAYS = timedelta(days=3)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from snowplow_sample.cli import main
 
-from tests.sample_data.conftest import read_lines
+from tests.support.samples import read_lines
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "sample" / "events.tsv.gz"
 # The command in sample_data/README.md, minus the output path.

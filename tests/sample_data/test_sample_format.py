@@ -12,7 +12,7 @@ from snowplow_loader.files import SourceFile
 from snowplow_sample import generate, generate_many
 from snowplow_sample.ids import uuid4
 
-from tests.sample_data.conftest import DAYS, EVENTS, START, Generated, as_rows, read_lines
+from tests.support.samples import DAYS, EVENTS, START, Generated, as_rows, read_lines
 
 DOC_RANGES = ("192.0.2.", "198.51.100.", "203.0.113.")
 

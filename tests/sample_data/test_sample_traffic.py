@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from snowplow_sample.traffic import HEARTBEAT, MIN_VISIT
 
-from tests.sample_data.conftest import Generated
+from tests.support.samples import Generated
 
 
 def _ms(text: str) -> int:

@@ -1,15 +1,26 @@
-"""The function's settings, read from the environment once, typed and checked up front.
+"""The function's settings: SNOWPLOW_* variables read by pydantic-settings, checked up front.
 
 A deployment mistake (a missing dataset, a prefix without its slash) should fail the
 first event with a message that says which variable to fix and how, not surface as a
 BigQuery error deep inside a load. Every problem is reported at once. No project id
 has a default: the repository names none.
+
+pydantic costs a few hundred milliseconds to import, so ``entry`` imports this module
+on the first event, not when the function's module loads (cold starts stay small).
 """
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
-from typing import Any
+from collections.abc import Mapping
+from typing import Annotated, Self
+
+from pydantic import AfterValidator, BeforeValidator, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from pydantic_settings.sources.utils import parse_env_vars
 
 from snowplow_loader.cloud import deploy
 
@@ -20,24 +31,33 @@ class ConfigError(ValueError):
     """One or more settings are missing or malformed; the message lists them all."""
 
 
-def _matching(pattern: str, what: str) -> Callable[[str], str]:
+def _matching(pattern: str, what: str) -> AfterValidator:
     compiled = re.compile(pattern)
 
-    def parse(text: str) -> str:
+    def check(text: str) -> str:
         if not compiled.fullmatch(text):
             raise ValueError(f"{text!r} is not {what}")
         return text
 
-    return parse
+    return AfterValidator(check)
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a whole number") from None
+def _whole(text: object) -> object:
+    """A clearer message than pydantic's for '1 day' in a number of seconds."""
+    if isinstance(text, str) and not text.strip().lstrip("-").isdigit():
+        raise ValueError(f"{text!r} is not a whole number")
+    return text
+
+
+def _positive(value: int) -> int:
     if value <= 0:
         raise ValueError(f"{value} must be above 0")
+    return value
+
+
+def _not_negative(value: int) -> int:
+    if value < 0:
+        raise ValueError(f"{value} must be 0 or more")
     return value
 
 
@@ -47,51 +67,78 @@ def _prefix(text: str) -> str:
     return text
 
 
-_NAME = _matching(r"[A-Za-z0-9_]{1,1024}", "a BigQuery dataset or table name (letters, digits, _)")
-_PARSERS: dict[str, Callable[[str], Any]] = {
-    "dataset": _NAME,
-    "project": _matching(r"[a-z][a-z0-9.:-]{0,62}", "a project id (lowercase, digits, '-')"),
-    "location": _matching(
-        r"[A-Za-z0-9-]{2,40}", "a BigQuery location such as US, EU or europe-west1"
-    ),
-    "raw_table": _NAME,
-    "bad_rows_table": _NAME,
-    "manifest_table": _NAME,
-    "staging_dataset": _NAME,
-    "staging_bucket": _matching(r"[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]", "a bucket name"),
-    "staging_prefix": _prefix,
-    "quarantine_prefix": _prefix,
-    "max_event_age_seconds": _positive,
-    "max_file_bytes": _positive,
-    "job_prefix": _matching(r"[A-Za-z0-9_-]{1,100}", "a job id prefix (letters, digits, _, -)"),
-    "job_wait_seconds": _positive,
-    "max_job_attempts": _positive,
-    "staging_ttl_hours": _positive,
-    "bigquery_endpoint": _matching(r"https?://\S+", "an http(s) URL"),
-}
+def _below_timeout(value: int) -> int:
+    if value >= deploy.TIMEOUT_SECONDS:
+        raise ValueError(
+            f"must stay below the function timeout ({deploy.TIMEOUT_SECONDS} s), so a slow "
+            "job is retried, not the function killed"
+        )
+    return value
 
 
-@dataclass(frozen=True)
-class Config:
+Name = Annotated[str, _matching(r"[A-Za-z0-9_]{1,1024}", "a BigQuery name (letters, digits, _)")]
+Bucket = Annotated[str, _matching(r"[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]", "a bucket name")]
+Prefix = Annotated[str, AfterValidator(_prefix)]
+Positive = Annotated[int, BeforeValidator(_whole), AfterValidator(_positive)]
+Seconds = Annotated[int, BeforeValidator(_whole), AfterValidator(_not_negative)]
+Project = Annotated[str, _matching(r"[a-z][a-z0-9.:-]{0,62}", "a project id (a-z, 0-9, '-')")]
+Location = Annotated[str, _matching(r"[A-Za-z0-9-]{2,40}", "a location such as EU or us-east1")]
+JobPrefix = Annotated[str, _matching(r"[A-Za-z0-9_-]{1,100}", "a job id prefix (A-Z, 0-9, _, -)")]
+Url = Annotated[str, _matching(r"https?://\S+", "an http(s) URL")]
+
+DATASET_REQUIRED = (
+    f"{PREFIX}DATASET is required: the BigQuery dataset holding raw_events, "
+    "raw_events_bad_rows and load_manifest (for example: snowplow)"
+)
+
+
+class Config(BaseSettings):
     """Where the function reads, writes and stages; each field is SNOWPLOW_<FIELD>."""
 
-    dataset: str
-    project: str | None = None  # default: the BigQuery client's (the function's project)
-    location: str | None = None  # of the dataset; job look-ups need it outside US
-    raw_table: str = "raw_events"
-    bad_rows_table: str = "raw_events_bad_rows"
-    manifest_table: str = "load_manifest"
-    staging_dataset: str | None = None  # default: <dataset>_staging; tables there expire
-    staging_bucket: str | None = None  # default: the bucket the event came from
-    staging_prefix: str = "staging/"
-    quarantine_prefix: str = "quarantine/"
-    max_event_age_seconds: int = 24 * 3600  # Eventarc gives up retrying after 24 h too
-    max_file_bytes: int = deploy.MAX_FILE_BYTES
-    job_prefix: str = "snowplow_load"  # bump it to replay files whose jobs already ran
-    job_wait_seconds: int = deploy.JOB_WAIT_SECONDS
-    max_job_attempts: int = 5
-    staging_ttl_hours: int = 7 * 24  # the staging dataset's table expiration; outlives retries
-    bigquery_endpoint: str | None = None  # emulators only
+    model_config = SettingsConfigDict(frozen=True)
+
+    dataset: Name
+    project: Project | None = None  # default: the BigQuery client's (the function's project)
+    location: Location | None = None  # of the dataset; job look-ups need it outside US
+    raw_table: Name = "raw_events"
+    bad_rows_table: Name = "raw_events_bad_rows"
+    manifest_table: Name = "load_manifest"
+    staging_dataset: Name | None = None  # default: <dataset>_staging; tables there expire
+    staging_bucket: Bucket | None = None  # default: the bucket the event came from
+    quarantine_bucket: Bucket | None = None  # default: the bucket the event came from
+    landing_bucket: Bucket | None = None  # what reconcile lists (required by reconcile only)
+    staging_prefix: Prefix = "staging/"
+    quarantine_prefix: Prefix = "quarantine/"
+    max_event_age_seconds: Positive = 24 * 3600  # Eventarc gives up retrying after 24 h too
+    max_file_bytes: Positive = deploy.MAX_FILE_BYTES
+    job_prefix: JobPrefix = "snowplow_load"  # names this deployment's load jobs
+    job_wait_seconds: Annotated[Positive, AfterValidator(_below_timeout)] = deploy.JOB_WAIT_SECONDS
+    staging_ttl_hours: Positive = 7 * 24  # the staging dataset's table expiration; outlives retries
+    reconcile_min_age_seconds: Seconds = 3600  # younger objects may still have an event in flight
+    bigquery_endpoint: Url | None = None  # emulators only
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only what ``from_env`` passes: the environment is read once, there, explicitly."""
+        return (init_settings,)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.staging_dataset is not None and self.staging_dataset == self.dataset:
+            raise ValueError(
+                f"{PREFIX}STAGING_DATASET must not be the dataset of raw_events: staging "
+                "tables expire through the staging dataset's default table expiration"
+            )
+        if self.staging_prefix == self.quarantine_prefix:
+            raise ValueError(f"{PREFIX}STAGING_PREFIX and {PREFIX}QUARANTINE_PREFIX must differ")
+        return self
 
     @property
     def staging_dataset_name(self) -> str:
@@ -101,35 +148,37 @@ class Config:
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "Config":
         """Read SNOWPLOW_* variables; raise ConfigError naming every bad one."""
-        values: dict[str, Any] = {}
-        problems: list[str] = []
-        for field in fields(cls):
-            variable = PREFIX + field.name.upper()
-            text = environ.get(variable, "").strip()
-            if not text:
-                continue
-            try:
-                values[field.name] = _PARSERS[field.name](text)
-            except ValueError as error:
-                problems.append(f"{variable}: {error}")
-        if "dataset" not in values:
-            problems.append(
-                f"{PREFIX}DATASET is required: the BigQuery dataset holding raw_events, "
-                "raw_events_bad_rows and load_manifest (for example: snowplow)"
-            )
-        if values.get("job_wait_seconds", 0) >= deploy.TIMEOUT_SECONDS:
-            problems.append(
-                f"{PREFIX}JOB_WAIT_SECONDS must stay below the function timeout "
-                f"({deploy.TIMEOUT_SECONDS} s), so a slow job is retried, not the function killed"
-            )
-        if values.get("staging_dataset") and values.get("staging_dataset") == values.get("dataset"):
-            problems.append(
-                f"{PREFIX}STAGING_DATASET must not be the dataset of raw_events: staging "
-                "tables expire through the staging dataset's default table expiration"
-            )
-        quarantine = values.get("quarantine_prefix", cls.quarantine_prefix)
-        if values.get("staging_prefix", cls.staging_prefix) == quarantine:
-            problems.append(f"{PREFIX}STAGING_PREFIX and {PREFIX}QUARANTINE_PREFIX must differ")
-        if problems:
-            raise ConfigError("invalid loader settings:\n  " + "\n  ".join(problems))
-        return cls(**values)
+        source = _Environment(cls, environ)
+        try:
+            return cls(**source())
+        except ValidationError as error:
+            raise ConfigError(_explain(error)) from None
+
+
+class _Environment(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping (tests pass a dict)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls, env_prefix=PREFIX, env_ignore_empty=True)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        environ = {name: value.strip() for name, value in self._environ.items()}
+        return parse_env_vars(
+            environ, bool(self.case_sensitive), bool(self.env_ignore_empty), self.env_parse_none_str
+        )
+
+
+def _explain(error: ValidationError) -> str:
+    problems = []
+    for problem in error.errors():
+        field = ".".join(str(part) for part in problem["loc"] if isinstance(part, str))
+        variable = PREFIX + field.upper()
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        if problem["type"] == "missing" and field == "dataset":
+            problems.append(DATASET_REQUIRED)
+        elif field:
+            problems.append(f"{variable}: {message}")
+        else:  # a check across fields names its variables itself
+            problems.append(message)
+    return "invalid loader settings:\n  " + "\n  ".join(problems)

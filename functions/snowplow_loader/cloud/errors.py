@@ -11,9 +11,13 @@ from typing import Any
 
 # BigQuery job error reasons that a later attempt can succeed past.
 # https://cloud.google.com/bigquery/docs/error-messages
+# resourcesExceeded is what a full DML queue answers ("Too many DML statements
+# outstanding against table"): overload, which passes. A query that is truly too
+# big for BigQuery would also retry until the event expires; reconcile then shows it.
 TRANSIENT_REASONS = frozenset(
     {
         "backendError",
+        "resourcesExceeded",
         "internalError",
         "jobBackendError",
         "jobInternalError",
@@ -63,10 +67,8 @@ def is_transient(error: BaseException) -> bool:
         return True  # 5xx (DeadlineExceeded included), 429
     if isinstance(error, api.RetryError):
         return True  # the client's own retries ran out on a retryable error
-    if isinstance(error, api.Forbidden):  # BigQuery reports some quotas as 403
+    if isinstance(error, api.GoogleAPICallError):  # quotas come as 403, overload as 400
         return any(e.get("reason") in TRANSIENT_REASONS for e in error.errors or [])
-    if isinstance(error, api.GoogleAPICallError):
-        return False
     return _is_transport_failure(error)
 
 

@@ -39,6 +39,7 @@ class ObjectEvent:
     size: int
     event_id: str = ""
     time: datetime | None = None
+    replay: int = 0  # 0 for the first run; n for the n-th replay of a file recorded failed
 
     @property
     def path(self) -> str:
@@ -50,8 +51,13 @@ class ObjectEvent:
 
     @property
     def digest(self) -> str:
-        """40 hex digits of sha256(key): unique enough, and short enough for any id."""
-        return hashlib.sha256(self.key.encode()).hexdigest()[:40]
+        """40 hex digits of sha256(key, replay): unique enough, and short enough for any id.
+
+        A replay is a fresh run (new staging, new job ids) because the first run's
+        jobs are finished and found again by every delivery of the original event.
+        """
+        run = self.key if self.replay == 0 else f"{self.key}#replay{self.replay}"
+        return hashlib.sha256(run.encode()).hexdigest()[:40]
 
     @property
     def gzipped(self) -> bool:
@@ -92,6 +98,9 @@ def _time(event: CloudEventLike) -> datetime | None:
         return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     except ValueError:
         return None
+
+
+FILE_JOBS = "snowplow_file"  # the prefix of commit and record jobs, whatever the deployment
 
 
 def job_id(prefix: str, digest: str, step: str, attempt: int) -> str:

@@ -79,20 +79,20 @@ class Storage:
             raise GenerationGoneError(str(error)) from error
         return StagedObject(f"gs://{bucket}/{name}", staged)
 
-    def quarantine(self, event: ObjectEvent, prefix: str) -> str:
+    def quarantine(self, event: ObjectEvent, bucket: str, prefix: str) -> str:
         """Copy the generation under the quarantine prefix (server-side, any size)."""
         from google.api_core.exceptions import NotFound
 
         name = f"{prefix}{event.generation}/{event.name}"
         source = self.client.bucket(event.bucket).blob(event.name, generation=event.generation)
-        target = self.client.bucket(event.bucket).blob(name)
+        target = self.client.bucket(bucket).blob(name)
         try:
             token, _, _ = target.rewrite(source)
             while token is not None:  # large objects take several calls
                 token, _, _ = target.rewrite(source, token=token)
         except NotFound as error:
             raise GenerationGoneError(str(error)) from error
-        return f"gs://{event.bucket}/{name}"
+        return f"gs://{bucket}/{name}"
 
     def delete_staged(self, bucket: str, prefix: str, event: ObjectEvent) -> None:
         """Every staging object of this generation: the loaded one and lost races'."""

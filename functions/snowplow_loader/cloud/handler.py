@@ -6,16 +6,16 @@ Policy (see functions/README.md):
   append-only, so a new generation's events are added (the models dedupe event_id).
 - Nothing half-loaded: a file's rows, bad rows and manifest row commit in one
   transaction; an unreadable file is copied to the quarantine prefix and recorded.
-- Raise only what a retry can fix (``errors.is_transient``); record and acknowledge
-  the rest. Events older than ``max_event_age_seconds`` are dropped with an ERROR
-  log line, which bounds retries of a file that keeps failing.
+- Raise only what a retry can fix (``errors.is_transient``: overload and quotas
+  included); record and acknowledge the rest. A file recorded ``failed`` is not
+  lost: ``reconcile`` replays it (a new run, ``ObjectEvent.replay``), and it finds
+  the objects whose events expired (``max_event_age_seconds``, Eventarc's 24 h).
 """
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from snowplow_loader.cloud import logs, tables
@@ -26,26 +26,12 @@ from snowplow_loader.cloud.framing import UnreadableFileError
 from snowplow_loader.cloud.gcs import GenerationGoneError, Storage
 from snowplow_loader.cloud.jobs import Jobs
 from snowplow_loader.cloud.warehouse import LoadFacts, ManifestRow, Warehouse
-from snowplow_loader.results import FileStatus
+from snowplow_loader.results import FileStatus, NotLoaded
 
-FAILED = "failed"  # manifest status of a file whose load failed permanently
-
-
-class Outcome(StrEnum):
-    LOADED = "loaded"  # rows committed (good and/or bad)
-    EMPTY = "empty"  # no rows: recorded
-    QUARANTINED = "quarantined"  # unreadable or too large: copied aside, recorded
-    FAILED = "failed"  # a permanent error: recorded, acknowledged
-    DUPLICATE = "duplicate"  # an earlier delivery already finished this generation
-    STALE = "stale"  # a newer generation of the object exists: skipped
-    GONE = "gone"  # the object was deleted before it could be read: skipped
-    TOO_OLD = "too_old"  # the event outlived max_event_age_seconds: dropped
-    IGNORED = "ignored"  # not an enriched file, or the loader's own staging/quarantine
-    BAD_EVENT = "bad_event"  # not a storage finalize event: acknowledged
-
-
-_SEVERITY = {Outcome.QUARANTINED: "WARNING", Outcome.GONE: "WARNING", Outcome.FAILED: "ERROR",
-             Outcome.TOO_OLD: "ERROR", Outcome.BAD_EVENT: "ERROR"}  # fmt: skip
+Outcome = FileStatus | NotLoaded  # what one delivery did (results.py defines both)
+_SEVERITY = {FileStatus.QUARANTINED: "WARNING", NotLoaded.GONE: "WARNING",
+             NotLoaded.RETRY: "WARNING", FileStatus.FAILED: "ERROR", NotLoaded.TOO_OLD: "ERROR",
+             NotLoaded.BAD_EVENT: "ERROR"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -71,45 +57,50 @@ class CloudLoader:
         self.project: str = config.project or bigquery.project
         self.storage = Storage(storage)
         self.warehouse = Warehouse(bigquery, tables.names(config, self.project), config.location)
-        self.jobs = Jobs(bigquery, config.job_prefix, config.location, config.max_job_attempts,
-                         checkpoint)  # fmt: skip
+        self.jobs = Jobs(bigquery, config.job_prefix, config.location, checkpoint)
         self.checkpoint = checkpoint
 
     def handle_cloud_event(self, cloud_event: CloudEventLike) -> Report:
         """Handle one delivery and log its line; raises TransientError to ask for a retry."""
-        started = time.monotonic()
         try:
             event = ObjectEvent.from_cloud_event(cloud_event)
         except BadEventError as error:
-            return self._log(Report(Outcome.BAD_EVENT, reason=str(error)), None, started)
+            report = Report(NotLoaded.BAD_EVENT, reason=str(error))
+            return self.log(report, None, time.monotonic())
+        report = self.run(event)
+        if report.outcome is NotLoaded.RETRY:
+            raise TransientError(report.reason)
+        return report
+
+    def run(self, event: ObjectEvent) -> Report:
+        """Handle one object generation and log its line; a transient error is a RETRY."""
+        started = time.monotonic()
         try:
             report = self.handle(event)
         except Exception as error:
             if not is_transient(error):
                 raise  # handle() records permanent errors itself; this is a bug: crash loudly
-            logs.emit("WARNING", f"retrying {event.key}: {error}", outcome="retry",
-                      file_key=event.key, error=repr(error), event_id=event.event_id)  # fmt: skip
-            raise TransientError(str(error)) from error
-        return self._log(report, event, started)
+            report = Report(NotLoaded.RETRY, event.key, reason=f"{type(error).__name__}: {error}")
+        return self.log(report, event, started)
 
     def handle(self, event: ObjectEvent) -> Report:
         started = time.monotonic()
-        if self._ignored(event):
+        if self.ignored(event):
             return Report(
-                Outcome.IGNORED, event.key, reason="not an enriched file of the landing area"
+                NotLoaded.IGNORED, event.key, reason="not an enriched file of the landing area"
             )
         if event.time is not None:
             age = (datetime.now(UTC) - event.time).total_seconds()
             if age > self.config.max_event_age_seconds:
                 reason = (
                     f"event is {age:,.0f} s old (limit {self.config.max_event_age_seconds} s); "
-                    "not loaded: replay the object if it is missing from load_manifest"
+                    "not loaded now: the next reconcile loads it"
                 )
-                return Report(Outcome.TOO_OLD, event.key, reason=reason)
+                return Report(NotLoaded.TOO_OLD, event.key, reason=reason)
         try:
             return self._load(event, started)
         except GenerationGoneError:  # overwritten or deleted while we read or copied it
-            return Report(Outcome.STALE, event.key, reason="the generation went away")
+            return Report(NotLoaded.STALE, event.key, reason="the generation went away")
         except Exception as error:
             if is_transient(error):
                 raise
@@ -119,7 +110,8 @@ class CloudLoader:
         """When this invocation stops waiting for jobs and asks for a retry instead."""
         return started + self.config.job_wait_seconds
 
-    def _ignored(self, event: ObjectEvent) -> bool:
+    def ignored(self, event: ObjectEvent) -> bool:
+        """Not an enriched file, or one of the loader's own staging and quarantine copies."""
         own = (self.config.staging_prefix, self.config.quarantine_prefix)
         return not event.enriched or event.name.startswith(own)
 
@@ -128,12 +120,14 @@ class CloudLoader:
         for step in ("commit", "fail"):
             if done := self.jobs.succeeded(event.digest, step):
                 self._clean(event, staging)  # in case the first run died before it did
-                return self._finished(Outcome.DUPLICATE, event, done)
+                return self._finished(FileStatus.SKIPPED, event, done)
         live = self.storage.current(event.bucket, event.name)
         if live is None:
-            return Report(Outcome.GONE, event.key, reason="the object no longer exists")
+            return Report(NotLoaded.GONE, event.key, reason="the object no longer exists")
         if live.generation > event.generation:
-            return Report(Outcome.STALE, event.key, reason=f"generation {live.generation} is newer")
+            return Report(
+                NotLoaded.STALE, event.key, reason=f"generation {live.generation} is newer"
+            )
         if live.generation < event.generation:
             raise TransientError(
                 f"{event.key}: the object still shows generation {live.generation}"
@@ -144,18 +138,20 @@ class CloudLoader:
             )
             return self._record(event, FileStatus.QUARANTINED, reason, LoadFacts(0, 0, live.size),
                                 started, quarantine=True)  # fmt: skip
-        load = self.jobs.succeeded(event.digest, "load")
-        if load is None:
+        load, _ = self.jobs.latest(event.digest, "load")
+        if self.jobs.needs_attempt(load):
             result = self._stage_and_load(event, staging, started)
             if isinstance(result, Report):
                 return result
             load = result
+        else:  # running for another delivery, or done: never stage the file twice
+            load = self.jobs.finish(load, self._deadline(started))
         facts = LoadFacts.from_job(load)
         submit = self.warehouse.commit(event, staging, facts, time.monotonic() - started)
         commit, inserted = self.jobs.run(event.digest, "commit", submit, self._deadline(started))
         self.checkpoint("committed")
         self._clean(event, staging)
-        return self._finished(Outcome.LOADED if inserted else Outcome.DUPLICATE, event, commit)
+        return self._finished(FileStatus.LOADED if inserted else FileStatus.SKIPPED, event, commit)
 
     def _stage_and_load(self, event: ObjectEvent, staging: str, started: float) -> Any:
         """Stream the object to a staging object and load it: the load job, or a final Report."""
@@ -172,7 +168,7 @@ class CloudLoader:
         live = self.storage.current(event.bucket, event.name)
         if live is None or live.generation != event.generation:  # overwritten while read
             self.storage.delete(staged.uri)
-            return Report(Outcome.STALE, event.key, reason="overwritten while it was read")
+            return Report(NotLoaded.STALE, event.key, reason="overwritten while it was read")
         if facts.rows_in == 0:
             self.storage.delete(staged.uri)
             return self._record(event, FileStatus.EMPTY, None, facts, started)
@@ -187,23 +183,24 @@ class CloudLoader:
         started: float, quarantine: bool = False, step: str = "commit",
     ) -> Report:  # fmt: skip
         if quarantine:
-            copy = self.storage.quarantine(event, self.config.quarantine_prefix)
+            bucket = self.config.quarantine_bucket or event.bucket
+            copy = self.storage.quarantine(event, bucket, self.config.quarantine_prefix)
             reason = f"{reason} (copied to {copy})"
         submit = self.warehouse.record(event, status, reason, facts, time.monotonic() - started)
         job, inserted = self.jobs.run(event.digest, step, submit, self._deadline(started))
-        outcome = Outcome(status) if inserted else Outcome.DUPLICATE
+        outcome = FileStatus(status) if inserted else FileStatus.SKIPPED
         return self._finished(outcome, event, job)
 
     def _record_failure(self, event: ObjectEvent, error: Exception, started: float) -> Report:
         if done := self.jobs.succeeded(event.digest, "commit"):  # a concurrent delivery won
-            return self._finished(Outcome.DUPLICATE, event, done)
+            return self._finished(FileStatus.SKIPPED, event, done)
         reason = f"{type(error).__name__}: {error}"[:1000]
         try:
-            report = self._record(event, FAILED, reason, LoadFacts(0, 0, event.size), started,
-                                  step="fail")  # fmt: skip
+            report = self._record(event, FileStatus.FAILED, reason, LoadFacts(0, 0, event.size),
+                                  started, step="fail")  # fmt: skip
         except PermanentJobError as record_error:  # cannot even record it: say so, acknowledge
             return Report(
-                Outcome.FAILED, event.key, reason=f"{reason}; not recorded: {record_error}"
+                FileStatus.FAILED, event.key, reason=f"{reason}; not recorded: {record_error}"
             )
         return replace(report, reason=report.reason or reason)
 
@@ -223,7 +220,7 @@ class CloudLoader:
         except Exception as error:
             logs.emit("WARNING", f"staging not cleaned: {error}", staging=staging)
 
-    def _log(self, report: Report, event: ObjectEvent | None, started: float) -> Report:
+    def log(self, report: Report, event: ObjectEvent | None, started: float) -> Report:
         """The one line per delivery: key, rows, bad rows, job id, outcome (and why)."""
         logs.emit(
             _SEVERITY.get(report.outcome, "INFO"),
@@ -255,5 +252,5 @@ def build(config: Config, checkpoint: Callable[[str], None] = lambda _: None) ->
     client = bigquery.Client(**options)
     if config.location is None:  # job look-ups outside US need it: ask the dataset once
         dataset = client.get_dataset(f"{config.project or client.project}.{config.dataset}")
-        config = replace(config, location=dataset.location)
+        config = config.model_copy(update={"location": dataset.location})
     return CloudLoader(config, client, storage.Client(), checkpoint)

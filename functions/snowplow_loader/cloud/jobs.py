@@ -1,20 +1,26 @@
 """BigQuery jobs with deterministic ids: inserted once, found again by every redelivery.
 
-A step of one file (``load``, ``commit``, ``fail``) has a chain of job ids,
-``<prefix>_<digest>_<step>_<attempt>``. Every delivery walks the same chain:
+A step of one file run (``load``, ``commit``, ``fail``) has a chain of job ids,
+``<prefix>_<digest>_<step>_<attempt>``. Every delivery walks the same chain to its
+newest job and acts on that job's state:
 
-- insert attempt 0; a 409 means another delivery (or a crashed earlier run) already
-  did, so look the job up and act on its state instead:
-- DONE without error: the step is done; use that job.
+- no job yet, or the newest failed transiently (backendError, rateLimitExceeded,
+  resourcesExceeded...): insert the next attempt. A 409 means another delivery got
+  there first: look that job up and carry on with it.
 - RUNNING or PENDING: wait, until the invocation's deadline; then raise
   TransientError so the trigger retries later and finds the job again.
-- DONE with a transient error (backendError, quota...): if this delivery inserted
-  it, raise so the event is retried with backoff; a later delivery that finds it
-  failed moves on to the next attempt id.
+- DONE without error: the step is done; use that job.
+- DONE with a transient error after waiting: raise TransientError; the next delivery
+  (Eventarc backs off from 10 s to 10 min, for 24 h) inserts the next attempt. There
+  is no cap on attempts: overload passes, and a cap would turn it into a failure.
 - DONE with any other error: PermanentJobError, recorded and acknowledged.
 
-So at most one job per step runs at a time, and a step that succeeded is never
-run twice, however many deliveries there are and wherever a run crashed.
+A new attempt is inserted only after the previous one finished, so at most one job of
+a step runs at a time. Commit and record jobs use the fixed prefix ``FILE_JOBS``, not
+the deployment's: job ids are unique per project and the tables' project runs the
+jobs, so two deployments (any prefixes) meet at the same commit jobs. That, not the
+SQL, is what makes a generation commit once (BigQuery's snapshot isolation does not
+make two insert-only transactions conflict).
 """
 
 import time
@@ -22,7 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from snowplow_loader.cloud.errors import PermanentJobError, TransientError, job_error_is_transient
-from snowplow_loader.cloud.events import job_id
+from snowplow_loader.cloud.events import FILE_JOBS, job_id
 
 Submit = Callable[[str], Any]  # job id -> the inserted job (raises Conflict on a 409)
 
@@ -31,18 +37,19 @@ class Jobs:
     def __init__(
         self,
         client: Any,
-        prefix: str,
+        load_prefix: str,
         location: str | None,
-        max_attempts: int,
         checkpoint: Callable[[str], None] = lambda _: None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.client = client
-        self.prefix = prefix
+        self.load_prefix = load_prefix
         self.location = location
-        self.max_attempts = max_attempts
         self.checkpoint = checkpoint  # fault injection in tests; a no-op in production
         self.sleep = sleep
+
+    def name(self, digest: str, step: str, attempt: int) -> str:
+        return job_id(self.load_prefix if step == "load" else FILE_JOBS, digest, step, attempt)
 
     def lookup(self, job: str) -> Any | None:
         from google.api_core.exceptions import NotFound
@@ -52,17 +59,27 @@ class Jobs:
         except NotFound:
             return None
 
+    def latest(self, digest: str, step: str) -> tuple[Any | None, int]:
+        """The newest job of the step's chain and its attempt number (None, -1 if none)."""
+        found, attempt = None, 0
+        while (job := self.lookup(self.name(digest, step, attempt))) is not None:
+            found, attempt = job, attempt + 1
+        return found, attempt - 1
+
     def succeeded(self, digest: str, step: str) -> Any | None:
         """The job that completed this step in an earlier delivery, without inserting any."""
-        for attempt in range(self.max_attempts):
-            job = self.lookup(job_id(self.prefix, digest, step, attempt))
-            if job is None or job.state != "DONE":
-                return None
-            if job.error_result is None:
-                return job
-            if not job_error_is_transient(job.error_result):
-                return None
-        return None
+        job, _ = self.latest(digest, step)
+        if job is None or job.state != "DONE" or job.error_result is not None:
+            return None
+        return job
+
+    @staticmethod
+    def needs_attempt(job: Any | None) -> bool:
+        """No job yet, or the newest one failed in a way a new attempt can get past."""
+        if job is None:
+            return True
+        error = job.error_result if job.state == "DONE" else None
+        return error is not None and job_error_is_transient(error)
 
     def run(self, digest: str, step: str, submit: Submit, deadline: float) -> tuple[Any, bool]:
         """The finished, successful job of this step, and whether this call inserted it.
@@ -72,27 +89,28 @@ class Jobs:
         """
         from google.api_core.exceptions import Conflict
 
-        for attempt in range(self.max_attempts):
-            name = job_id(self.prefix, digest, step, attempt)
+        job, attempt = self.latest(digest, step)
+        inserted = False
+        if self.needs_attempt(job):
+            name = self.name(digest, step, attempt + 1)
             try:
                 job, inserted = submit(name), True
                 self.checkpoint(f"{step}_inserted")
             except Conflict:
-                job, inserted = self.lookup(name), False
+                job = self.lookup(name)
                 if job is None:  # 409 then 404: the job list is eventually consistent
                     raise TransientError(f"job {name} exists but cannot be read yet") from None
-            job = self._wait(job, deadline)
-            error = job.error_result
-            if error is None:
-                return job, inserted
-            if not job_error_is_transient(error):
-                raise PermanentJobError(name, error)
-            if inserted:
-                raise TransientError(f"job {name} failed transiently: {error}")
-        raise PermanentJobError(
-            job_id(self.prefix, digest, step, self.max_attempts - 1),
-            f"{self.max_attempts} attempts failed transiently",
-        )
+        return self.finish(job, deadline), inserted
+
+    def finish(self, job: Any, deadline: float) -> Any:
+        """Wait for the job; it, when it succeeded, else the error that says what to do."""
+        job = self._wait(job, deadline)
+        error = job.error_result
+        if error is None:
+            return job
+        if job_error_is_transient(error):
+            raise TransientError(f"job {job.job_id} failed transiently: {error}")
+        raise PermanentJobError(job.job_id, error)
 
     def _wait(self, job: Any, deadline: float) -> Any:
         pause = 0.05

@@ -1,15 +1,15 @@
 """Files DuckDB's reader refuses for their line endings, or the whole-file check refused
 for a long first line, with the lines and bad rows both engines must give them.
 
-Data shared by the embedded tests (``test_line_endings``) and the Cloud Function's
-(``tests/cloud_function/test_line_endings_on_bigquery``).
+Shared by the embedded tests (``tests/loader/test_line_endings``) and the Cloud
+Function's (``tests/cloud_function/test_line_endings_on_bigquery``).
 """
 
 import gzip
 
 from snowplow_loader.results import BadRowReason
 
-from tests.loader.conftest import lines
+from tests.support.enriched import lines
 
 L = [text.encode() for text in lines(4)]
 STRAY = L[1].replace(b"\tweb\t", b"\tw\reb\t", 1)

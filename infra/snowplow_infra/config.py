@@ -1,0 +1,162 @@
+"""Typed configuration: one TOML file per environment, plus one for the bootstrap stack.
+
+Every difference between environments lives in these files; constructs never test an
+environment's name. A mistake fails synthesis with the file and the field to fix.
+Names derive from ``prefix-environment-component`` (datasets: underscores), never random.
+"""
+
+import re
+import tomllib
+import zoneinfo
+from pathlib import Path
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+ENVIRONMENTS_DIR = Path(__file__).resolve().parents[1] / "environments"
+BOOTSTRAP_FILE = "bootstrap.toml"
+
+ProjectId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]
+Region = Annotated[str, Field(pattern=r"^[a-z]+-[a-z]+[0-9]$")]
+Prefix = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,14}[a-z0-9]$")]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")]
+CRON = re.compile(r"^(\S+\s+){4}\S+$")
+LONGEST_ACCOUNT_COMPONENT = "transform"  # service account ids are 6-30 characters
+
+
+class ConfigError(ValueError):
+    """A configuration file is missing, unreadable or invalid; the message says where."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EnvironmentConfig(_Strict):
+    """What one environment (dev, prod) deploys into and how it behaves."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]{1,9}$")]  # the file's stem
+    project: ProjectId
+    region: Region  # functions, jobs, buckets and the scheduler
+    location: Annotated[str, Field(pattern=r"^([A-Z]{2}|[a-z]+-[a-z]+[0-9])$")]  # BigQuery
+    prefix: Prefix
+    transform_schedule: str = "0 5 * * *"
+    reconcile_schedule: str = "0 * * * *"
+    time_zone: str = "Etc/UTC"
+    alert_emails: Annotated[list[Email], Field(min_length=1)]
+    spreadsheet_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{10,100}$")]
+    transform_image: str = "us-docker.pkg.dev/cloudrun/container/job:latest"
+    loader_max_instances: Annotated[int, Field(ge=1, le=1000)] = 20
+    max_bytes_billed: Annotated[int, Field(ge=10 * 1024**2)] = 50 * 1024**3
+    scratch_table_expiration_hours: Annotated[int, Field(ge=1)] = 7 * 24
+    time_travel_hours: Annotated[int, Field(ge=48, le=168)] = 168
+    noncurrent_version_days: Annotated[int, Field(ge=1)] = 30
+    raw_freshness_hours: Annotated[int, Field(ge=1, le=23)] = 6
+
+    @field_validator("transform_schedule", "reconcile_schedule")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        if not CRON.match(value.strip()):
+            raise ValueError(f"{value!r} is not a cron expression of 5 fields, e.g. '0 5 * * *'")
+        return value.strip()
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        if value not in zoneinfo.available_timezones():
+            raise ValueError(f"{value!r} is not an IANA time zone such as 'Etc/UTC'")
+        return value
+
+    @model_validator(mode="after")
+    def _account_ids_fit(self) -> Self:
+        longest = self.name_of(LONGEST_ACCOUNT_COMPONENT)
+        if len(longest) > 30:
+            raise ValueError(
+                f"prefix: '{self.prefix}' is too long for environment '{self.name}': service "
+                f"account ids such as '{longest}' must stay within 30 characters"
+            )
+        return self
+
+    def name_of(self, component: str) -> str:
+        """prefix-environment-component: buckets, functions, jobs, accounts, alerts."""
+        return f"{self.prefix}-{self.name}-{component}"
+
+    def dataset_of(self, layer: str) -> str:
+        """BigQuery datasets allow no hyphen: prefix_environment_layer."""
+        return self.name_of(layer).replace("-", "_")
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """On every resource that takes labels (the provider's default_labels)."""
+        return {"app": self.prefix, "environment": self.name, "managed_by": "cdktf"}
+
+
+class BootstrapConfig(_Strict):
+    """The project holding Terraform state and the CI identities, and who may use them."""
+
+    project: ProjectId
+    region: Region
+    prefix: Prefix
+    github_repository: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
+    deploy_branch: str = "main"
+    deploy_environment: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")]
+
+    def ci_account_id(self, role: str) -> str:
+        """The planner's and the deployer's account ids."""
+        return f"{self.prefix}-ci-{role}"
+
+    def ci_member(self, role: str) -> str:
+        return f"serviceAccount:{self.ci_account_id(role)}@{self.project}.iam.gserviceaccount.com"
+
+    @property
+    def state_bucket(self) -> str:
+        return f"{self.prefix}-tfstate"
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {"app": self.prefix, "environment": "bootstrap", "managed_by": "cdktf"}
+
+
+def _read(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such configuration file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+
+
+def _validated[M: BaseModel](model: type[M], path: Path, values: dict[str, object]) -> M:
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(part) for part in issue['loc']) or 'file'}: {issue['msg']}"
+            for issue in error.errors()
+        ]
+        raise ConfigError(f"{path}: invalid configuration:\n  " + "\n  ".join(problems)) from None
+
+
+def load_environment(path: Path) -> EnvironmentConfig:
+    """An environment's settings; its name is the file's stem (dev.toml -> dev)."""
+    values = _read(path)
+    if "name" in values:
+        raise ConfigError(f"{path}: name: not a setting, the environment is named by the file")
+    return _validated(EnvironmentConfig, path, {**values, "name": path.stem})
+
+
+def load_bootstrap(path: Path) -> BootstrapConfig:
+    return _validated(BootstrapConfig, path, _read(path))
+
+
+def load_all(directory: Path = ENVIRONMENTS_DIR) -> tuple[BootstrapConfig, list[EnvironmentConfig]]:
+    """The bootstrap settings and every environment file in the folder, sorted by name."""
+    environments = [
+        load_environment(path)
+        for path in sorted(directory.glob("*.toml"))
+        if path.name != BOOTSTRAP_FILE
+    ]
+    if not environments:
+        raise ConfigError(f"{directory}: no environment file (*.toml besides {BOOTSTRAP_FILE})")
+    return load_bootstrap(directory / BOOTSTRAP_FILE), environments

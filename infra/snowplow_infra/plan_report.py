@@ -1,0 +1,247 @@
+"""Terraform plans, told to people: the pull-request comment and the drift issue.
+
+CI runs `terraform show -json` on each environment's saved plan and hands the JSON (plus
+the plain-text plan and checkov's JSON report) to this module, which writes the markdown
+GitHub shows. Pure Python on purpose: the workflows run it without synthesizing anything.
+
+    python -m snowplow_infra.plan_report comment --env dev --plan plan.json \\
+        --plan-text plan.txt --checkov checkov.json --run-url URL --out comment.md
+    python -m snowplow_infra.plan_report comment --env dev --fork --run-url URL --out comment.md
+    python -m snowplow_infra.plan_report drift --env prod --plan plan.json \\
+        --plan-text plan.txt --run-url URL --out issue.md
+
+Both commands print `key=value` lines for $GITHUB_OUTPUT: `destructive` (a destroy or a
+replacement is planned), `changes` (resources the plan would touch), `marker` and, for
+drift, the issue's `title`.
+"""
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+COMMENT_LIMIT = 65_536  # characters GitHub accepts in one comment or issue body
+TABLE_ROWS = 300  # resources listed in the summary table; the full plan has them all
+
+# Terraform's action lists (resource_changes[].change.actions) and how a plan names them
+KINDS = {
+    ("create",): "add",
+    ("update",): "change",
+    ("delete",): "destroy",
+    ("delete", "create"): "replace",
+    ("create", "delete"): "replace",
+}
+VERBS = {"add": "create", "change": "update in place", "destroy": "destroy", "replace": "replace"}
+
+
+@dataclass(frozen=True)
+class Change:
+    address: str
+    kind: str  # add, change, destroy, replace
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The resource changes of one `terraform show -json` plan (no-ops and reads dropped)."""
+
+    changes: tuple[Change, ...]
+    drifted: tuple[str, ...]  # resources changed outside Terraform since the last apply
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any]) -> "Plan":
+        changes = []
+        for resource in document.get("resource_changes", []):
+            kind = KINDS.get(tuple(resource["change"]["actions"]))
+            if kind is not None:
+                changes.append(Change(resource["address"], kind))
+        drifted = tuple(
+            drift["address"]
+            for drift in document.get("resource_drift", [])
+            if tuple(drift["change"]["actions"]) != ("no-op",)
+        )
+        return cls(tuple(changes), drifted)
+
+    def of(self, kind: str) -> list[str]:
+        return [change.address for change in self.changes if change.kind == kind]
+
+    def counts(self) -> tuple[int, int, int]:
+        """add, change, destroy as Terraform counts them (a replacement is one of each)."""
+        replaced = len(self.of("replace"))
+        return (
+            len(self.of("add")) + replaced,
+            len(self.of("change")),
+            len(self.of("destroy")) + replaced,
+        )
+
+    @property
+    def destructive(self) -> bool:
+        return bool(self.of("destroy") or self.of("replace"))
+
+    def summary(self) -> str:
+        if not self.changes:
+            return "no changes"
+        add, change, destroy = self.counts()
+        return f"{add} to add, {change} to change, {destroy} to destroy"
+
+
+def checkov_summary(report: Any) -> str:
+    """One line (plus the failed checks) from checkov's JSON output (a report or a list)."""
+    reports = report if isinstance(report, list) else [report]
+    passed = sum(int(r.get("summary", {}).get("passed", 0)) for r in reports)
+    skipped = sum(int(r.get("summary", {}).get("skipped", 0)) for r in reports)
+    failed = [
+        f"- `{check['check_id']}` {check.get('check_name', '')} on `{check['resource']}`"
+        for r in reports
+        for check in r.get("results", {}).get("failed_checks", [])
+    ]
+    status = "failed" if failed else "passed"
+    line = f"**checkov** {status}: {passed} passed, {len(failed)} failed, {skipped} skipped"
+    return "\n".join([line, *failed])
+
+
+def marker(kind: str, environment: str) -> str:
+    """The hidden line the workflows search for to update the right comment or issue."""
+    return f"<!-- snowplow-{kind}:{environment} -->"
+
+
+def _changes_table(plan: Plan, most: int = TABLE_ROWS) -> list[str]:
+    rows = [
+        f"| {VERBS[kind]} | `{address}` |"
+        for kind in ("replace", "destroy", "add", "change")
+        for address in plan.of(kind)
+    ]
+    more = [f"| ... | {len(rows) - most} more in the full plan |"] if len(rows) > most else []
+    return ["| action | resource |", "|---|---|", *rows[:most], *more]
+
+
+def _destructive_block(plan: Plan) -> list[str]:
+    if not plan.destructive:
+        return []
+    lines = ["> [!CAUTION]", "> **This plan destroys or replaces resources:**"]
+    for kind in ("replace", "destroy"):
+        lines += [f"> - {VERBS[kind]} `{address}`" for address in plan.of(kind)]
+    return [*lines, ""]
+
+
+def _folded(head: str, plan_text: str, tail: str, run_url: str) -> str:
+    """head + the plan text folded in <details> + tail, cut to fit GitHub's limit."""
+    opening = "<details><summary>Full plan</summary>\n\n```hcl\n"
+    closing = "\n```\n</details>\n"
+    room = COMMENT_LIMIT - len(head) - len(opening) - len(closing) - len(tail)
+    if len(plan_text) > room:
+        note = (
+            f"\n... plan truncated: {len(plan_text):,} characters, more than a comment holds; "
+            f"the whole plan is in the run's log: {run_url}"
+        )
+        plan_text = plan_text[: max(room - len(note), 0)] + note
+    return head + opening + plan_text + closing + tail
+
+
+def render_comment(
+    environment: str,
+    plan: Plan,
+    plan_text: str,
+    checkov: str,
+    run_url: str,
+) -> str:
+    """The pull-request comment for one environment's plan."""
+    head = [marker("plan", environment), f"### Plan for `{environment}`: {plan.summary()}", ""]
+    head += _destructive_block(plan)
+    if plan.changes:
+        head += [*_changes_table(plan), ""]
+    head += [checkov, ""]
+    tail = f"\n[Workflow run]({run_url})\n"
+    return _folded("\n".join(head) + "\n", plan_text, tail, run_url)
+
+
+def render_fork_comment(environment: str, run_url: str) -> str:
+    """The comment on a pull request from a fork, which gets no cloud identity."""
+    return "\n".join([
+        marker("plan", environment),
+        f"### Plan for `{environment}`: not run",
+        "",
+        "This pull request comes from a fork. GitHub gives workflows of fork pull requests no "
+        "OIDC token (`id-token` is unavailable), so the job cannot sign in as the read-only "
+        "planner through Workload Identity Federation and no plan was made. A maintainer can "
+        "push the branch to this repository to get a plan preview.",
+        "",
+        f"[Workflow run]({run_url})",
+        "",
+    ])  # fmt: skip
+
+
+def render_drift_issue(environment: str, plan: Plan, plan_text: str, run_url: str) -> str:
+    """The body of the drift issue: what differs between the deployed stack and the code."""
+    head = [
+        marker("drift", environment),
+        f"The daily plan of `{environment}` found differences between what is deployed and "
+        f"the code on the default branch: {plan.summary()}.",
+        "",
+    ]
+    head += _destructive_block(plan)
+    if plan.drifted:
+        head += ["Changed outside Terraform since the last apply:", ""]
+        head += [f"- `{address}`" for address in plan.drifted]
+        head += [""]
+    if plan.changes:
+        head += [*_changes_table(plan), ""]
+    head += [
+        "Apply the code (merge to main, or a release for prod) or bring the code in line with "
+        "the change made by hand. This issue closes itself when a daily plan is clean.",
+        "",
+    ]
+    tail = f"\n[Workflow run]({run_url})\n"
+    return _folded("\n".join(head) + "\n", plan_text, tail, run_url)
+
+
+def drift_title(environment: str) -> str:
+    return f"Infrastructure drift in {environment}"
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="plan_report", description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=["comment", "drift"])
+    parser.add_argument("--env", required=True, help="environment (stack) name")
+    parser.add_argument("--plan", type=Path, help="`terraform show -json` output")
+    parser.add_argument("--plan-text", type=Path, help="`terraform show -no-color` output")
+    parser.add_argument("--checkov", type=Path, help="checkov -o json output")
+    parser.add_argument("--fork", action="store_true", help="no identity: say so, no plan")
+    parser.add_argument("--run-url", required=True, help="link to the workflow run")
+    parser.add_argument("--out", type=Path, required=True, help="markdown file to write")
+    args = parser.parse_args(argv)
+    if not args.fork and args.plan is None:
+        parser.error("--plan is required (or --fork)")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse(argv)
+    if args.fork:
+        body, plan = render_fork_comment(args.env, args.run_url), Plan((), ())
+    else:
+        plan = Plan.from_json(json.loads(args.plan.read_text()))
+        text = args.plan_text.read_text() if args.plan_text else ""
+        if args.what == "drift":
+            body = render_drift_issue(args.env, plan, text, args.run_url)
+        else:
+            checkov = (
+                checkov_summary(json.loads(args.checkov.read_text()))
+                if args.checkov
+                else "**checkov** not run"
+            )
+            body = render_comment(args.env, plan, text, checkov, args.run_url)
+    args.out.write_text(body)
+    kind = "drift" if args.what == "drift" else "plan"
+    print(f"destructive={str(plan.destructive).lower()}")
+    print(f"changes={len(plan.changes) + len(plan.drifted)}")
+    print(f"marker={marker(kind, args.env)}")
+    if args.what == "drift":
+        print(f"title={drift_title(args.env)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The stacks: bootstrap (local state) and one per environment (state in GCS).
+
+The bootstrap stack creates what the others stand on (the state bucket, the CI
+identities), so its own state cannot live in that bucket: it stays local, applied once
+by a person with Owner on the projects. Each environment stack keeps its state in the
+bucket under its own prefix.
+"""
+
+from cdktf import GcsBackend, LocalBackend, TerraformOutput, TerraformStack
+from cdktf_cdktf_provider_google.provider import GoogleProvider
+from cdktf_cdktf_provider_google.storage_bucket import StorageBucketLifecycleRule
+from constructs import Construct
+
+from snowplow_infra.apis import BOOTSTRAP_APIS, ENVIRONMENT_APIS, RequiredApis
+from snowplow_infra.ci_identity import CiIdentity
+from snowplow_infra.config import BootstrapConfig, EnvironmentConfig
+from snowplow_infra.iam import service_account
+from snowplow_infra.loader import Loader
+from snowplow_infra.monitoring import Monitoring, Watched
+from snowplow_infra.storage import HardenedBucket, delete_after
+from snowplow_infra.transform_job import TransformJob
+from snowplow_infra.warehouse import Warehouse
+
+STAGING_PREFIX = "staging/"  # the loader's staging objects, deleted by the loader or after a day
+ARTIFACTS_DAYS = 90
+
+
+def _outputs(stack: TerraformStack, values: dict[str, str]) -> None:
+    for name, value in values.items():
+        TerraformOutput(stack, name, value=value)
+
+
+class BootstrapStack(TerraformStack):
+    """State bucket, Workload Identity Federation and the CI identities."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        stack_id: str,
+        config: BootstrapConfig,
+        environments: list[EnvironmentConfig],
+    ):
+        super().__init__(scope, stack_id)
+        # beside cdktf.out, not in it: a new synthesis must never touch the only state copy
+        LocalBackend(self, path=f"../../../terraform.{stack_id}.tfstate")
+        GoogleProvider(
+            self, "google", project=config.project, region=config.region,
+            default_labels=config.labels,
+        )  # fmt: skip
+        apis = RequiredApis(self, "apis", config.project, BOOTSTRAP_APIS)
+        state = HardenedBucket(
+            self,
+            "state",
+            name=config.state_bucket,
+            location=config.region,
+            noncurrent_version_days=90,  # earlier states stay restorable for a quarter
+        )
+        ci = CiIdentity(
+            self,
+            "ci",
+            config,
+            state=state,
+            deploy_projects=sorted({environment.project for environment in environments}),
+        )
+        apis.precede(self)
+        _outputs(
+            self,
+            {
+                "state_bucket": state.bucket.name,
+                "workload_identity_provider": ci.provider.name,
+                "planner_service_account": ci.planner.email,
+                "deployer_service_account": ci.deployer.email,
+            },
+        )
+
+
+class EnvironmentStack(TerraformStack):
+    """The whole pipeline of one environment, from its configuration alone."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        config: EnvironmentConfig,
+        bootstrap: BootstrapConfig,
+    ):
+        super().__init__(scope, config.name)
+        GcsBackend(self, bucket=bootstrap.state_bucket, prefix=f"stacks/{config.name}")
+        GoogleProvider(
+            self, "google", project=config.project, region=config.region,
+            default_labels=config.labels,
+        )  # fmt: skip
+        apis = RequiredApis(self, "apis", config.project, ENVIRONMENT_APIS)
+
+        def bucket(component: str, *rules: StorageBucketLifecycleRule) -> HardenedBucket:
+            return HardenedBucket(
+                self,
+                component,
+                name=config.name_of(component),
+                location=config.region,
+                noncurrent_version_days=config.noncurrent_version_days,
+                rules=rules,
+            )
+
+        landing = bucket("landing", delete_after(1, STAGING_PREFIX))
+        quarantine = bucket("quarantine")
+        artifacts = bucket("artifacts", delete_after(ARTIFACTS_DAYS))
+        sources = bucket("sources")
+        # plans refresh the function archive object, which takes read on it
+        sources.grant(
+            "planner-sources", "roles/storage.objectViewer", bootstrap.ci_member("planner")
+        )
+        warehouse = Warehouse(self, "warehouse", config)
+        scheduler = service_account(
+            self, config.name_of("scheduler"), "Cloud Scheduler: starts the job, calls reconcile"
+        )
+        loader = Loader(
+            self,
+            "loader",
+            config,
+            landing=landing,
+            quarantine=quarantine,
+            sources=sources,
+            warehouse=warehouse,
+            scheduler=scheduler,
+        )
+        transform = TransformJob(
+            self, "transform", config, warehouse=warehouse, artifacts=artifacts, scheduler=scheduler
+        )
+        Monitoring(
+            self,
+            "monitoring",
+            config,
+            Watched(
+                loader_services=(config.name_of("loader"), config.name_of("reconcile")),
+                transform_job=config.name_of("transform"),
+            ),
+        )
+        apis.precede(self)
+        _outputs(
+            self,
+            {
+                "landing_bucket": landing.bucket.name,
+                "quarantine_bucket": quarantine.bucket.name,
+                "artifacts_bucket": artifacts.bucket.name,
+                "raw_dataset": warehouse.datasets["raw"].dataset_id,
+                "marts_dataset": warehouse.datasets["marts"].dataset_id,
+                "analytics_dataset": warehouse.datasets["analytics"].dataset_id,
+                "loader_function": loader.function.name,
+                "reconcile_function": loader.reconcile.name,
+                "transform_job": transform.job.name,
+                "job_image_repository": transform.image_repository,
+                "sheets_identity": transform.account.email,
+            },
+        )

@@ -1,0 +1,71 @@
+"""Cloud Storage buckets, hardened the same way, each with its own lifecycle rules.
+
+Every bucket has uniform bucket-level access (IAM only, no ACLs), public access
+prevention enforced, object versioning and a rule deleting old noncurrent versions:
+versioning plus soft delete is the backup of what lands here (see infra/README.md).
+"""
+
+from collections.abc import Sequence
+
+from cdktf_cdktf_provider_google.storage_bucket import (
+    StorageBucket,
+    StorageBucketLifecycleRule,
+    StorageBucketLifecycleRuleAction,
+    StorageBucketLifecycleRuleCondition,
+    StorageBucketVersioning,
+)
+from cdktf_cdktf_provider_google.storage_bucket_iam_member import StorageBucketIamMember
+from constructs import Construct
+
+
+def delete_after(days: int, prefix: str | None = None) -> StorageBucketLifecycleRule:
+    """Delete live objects (under prefix, if given) this many days after creation."""
+    return StorageBucketLifecycleRule(
+        action=StorageBucketLifecycleRuleAction(type="Delete"),
+        condition=StorageBucketLifecycleRuleCondition(
+            age=days, matches_prefix=[prefix] if prefix else None
+        ),
+    )
+
+
+def delete_noncurrent_after(days: int) -> StorageBucketLifecycleRule:
+    """Versions replaced or deleted stay restorable this long, then go."""
+    return StorageBucketLifecycleRule(
+        action=StorageBucketLifecycleRuleAction(type="Delete"),
+        condition=StorageBucketLifecycleRuleCondition(
+            days_since_noncurrent_time=days, with_state="ARCHIVED"
+        ),
+    )
+
+
+class HardenedBucket(Construct):
+    """A private, versioned bucket; grant() adds IAM on this bucket only."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        name: str,
+        location: str,
+        noncurrent_version_days: int,
+        rules: Sequence[StorageBucketLifecycleRule] = (),
+    ):
+        super().__init__(scope, construct_id)
+        self.bucket = StorageBucket(
+            self,
+            "bucket",
+            name=name,
+            location=location,
+            uniform_bucket_level_access=True,
+            public_access_prevention="enforced",
+            versioning=StorageBucketVersioning(enabled=True),
+            lifecycle_rule=[*rules, delete_noncurrent_after(noncurrent_version_days)],
+            force_destroy=False,
+        )
+        self.name = name
+
+    def grant(self, construct_id: str, role: str, member: str) -> StorageBucketIamMember:
+        return StorageBucketIamMember(
+            self, construct_id, bucket=self.bucket.name, role=role, member=member
+        )

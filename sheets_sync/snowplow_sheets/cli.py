@@ -1,0 +1,79 @@
+"""`snowplow-sheets`: publish the configured models to Google Sheets or a local workbook.
+
+    snowplow-sheets [--config FILE] [--run-id ID] [--workbook PATH]
+
+Google Sheets when SNOWPLOW_SPREADSHEET_ID is set, else a local .xlsx. DuckDB
+(SNOWPLOW_DUCKDB) when SNOWPLOW_DBT_TARGET is `local` or unset, else BigQuery.
+Exit 0 when every tab is up to date, 1 when anything was refused or failed.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from googleapiclient.errors import HttpError
+
+from snowplow_sheets.config import (
+    DEFAULT_CONFIG,
+    DEFAULT_WORKBOOK,
+    ConfigError,
+    Environment,
+    load_config,
+)
+from snowplow_sheets.sheets_api import Pacing, SheetsApi, service
+from snowplow_sheets.sheets_requests import ChunkError
+from snowplow_sheets.sheets_writer import SheetsWriter, SyncError
+from snowplow_sheets.source import BigQuerySource, DuckDBSource, Source, SourceError
+from snowplow_sheets.sync import sync
+from snowplow_sheets.table import LimitError
+from snowplow_sheets.workbook import WorkbookWriter
+from snowplow_sheets.writer import Run, Writer
+
+
+def _source(environment: Environment) -> Source:
+    if not environment.on_bigquery:
+        return DuckDBSource(environment.duckdb)
+    from google.cloud import bigquery
+
+    return BigQuerySource(bigquery.Client(project=environment.project), environment)
+
+
+def _writer(environment: Environment, workbook: Path, titles: list[str], connected: bool) -> Writer:
+    if environment.spreadsheet_id:
+        api = SheetsApi(service(connected), environment.spreadsheet_id, Pacing())
+        return SheetsWriter(api)
+    return WorkbookWriter(workbook, titles)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="snowplow-sheets", description=__doc__.split("\n")[0])
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="tab list (YAML)")
+    parser.add_argument("--run-id", help="the same id twice: the second run does nothing")
+    parser.add_argument("--workbook", type=Path, default=DEFAULT_WORKBOOK, help=".xlsx path")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config)
+        environment = Environment.from_environ()
+        source = _source(environment)
+        connected = environment.on_bigquery and any(t.mode == "connected" for t in config.tabs)
+        titles = [tab.tab for tab in config.tabs]
+        writer = _writer(environment, args.workbook, titles, connected)
+        run = Run.new(args.run_id)
+        results = sync(config, source, writer, run)
+        where = writer.finish()
+    except (ConfigError, SourceError, LimitError, SyncError, ChunkError) as error:
+        print(f"snowplow-sheets: {error}", file=sys.stderr)
+        return 1
+    except HttpError as error:
+        print(f"snowplow-sheets: Sheets API error {error.resp.status}: {error}", file=sys.stderr)
+        return 1
+    for result in results:
+        rows = f"{result.rows:,} rows" if result.rows is not None else ""
+        notes = f" ({'; '.join(result.notes)})" if result.notes else ""
+        print(f"{result.tab:<20} {result.mode:<9} {result.action:<22} {rows}{notes}")
+    print(f"run {run.id}: {where}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

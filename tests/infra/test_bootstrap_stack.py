@@ -1,0 +1,58 @@
+"""The bootstrap stack: local state, the state bucket and keyless CI identities."""
+
+from tests.infra.conftest import Synthesized
+
+
+def test_bootstrap_state_is_local_and_the_state_bucket_hardened(synthesized: Synthesized) -> None:
+    stack = synthesized.stacks["bootstrap"]
+    assert "local" in stack["terraform"]["backend"]
+    bucket = synthesized.one(
+        "bootstrap", "google_storage_bucket", name=synthesized.bootstrap.state_bucket
+    )
+    assert bucket["versioning"] == {"enabled": True}
+    assert bucket["uniform_bucket_level_access"] is True
+    assert bucket["public_access_prevention"] == "enforced"
+    assert {"state_bucket", "workload_identity_provider", "planner_service_account",
+            "deployer_service_account"} <= set(stack["output"])  # fmt: skip
+
+
+def test_provider_admits_only_pull_requests_and_main_in_the_protected_environment(
+    synthesized: Synthesized,
+) -> None:
+    config = synthesized.bootstrap
+    (provider,) = synthesized.resources("bootstrap", "google_iam_workload_identity_pool_provider")
+    assert provider["oidc"]["issuer_uri"] == "https://token.actions.githubusercontent.com"
+    assert provider["attribute_mapping"]["google.subject"] == "assertion.sub"
+    repo = config.github_repository
+    assert provider["attribute_condition"] == (
+        f"assertion.sub == 'repo:{repo}:pull_request' || "
+        f"(assertion.sub == 'repo:{repo}:environment:{config.deploy_environment}' && "
+        f"assertion.ref == 'refs/heads/{config.deploy_branch}')"
+    )
+
+
+def test_each_ci_subject_may_impersonate_exactly_one_account(synthesized: Synthesized) -> None:
+    config = synthesized.bootstrap
+    bindings = synthesized.resources("bootstrap", "google_service_account_iam_member")
+    federated = {
+        binding["member"].rsplit("/subject/", 1)[1]: binding["service_account_id"]
+        for binding in bindings
+        if binding["role"] == "roles/iam.workloadIdentityUser"
+    }
+    assert len(federated) == len(bindings) == 2
+    repo = config.github_repository
+    planner = federated[f"repo:{repo}:pull_request"]
+    deployer = federated[f"repo:{repo}:environment:{config.deploy_environment}"]
+    assert "planner" in planner and "deployer" in deployer
+    for binding in bindings:
+        assert binding["member"].startswith(
+            "principal://iam.googleapis.com/${google_iam_workload_identity_pool."
+        )
+
+
+def test_ci_identities_get_roles_in_every_environment_project(synthesized: Synthesized) -> None:
+    projects = {env.project for env in synthesized.environments.values()}
+    granted = {
+        b["project"] for b in synthesized.resources("bootstrap", "google_project_iam_member")
+    }
+    assert granted == projects

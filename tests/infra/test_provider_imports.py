@@ -1,0 +1,16 @@
+"""Synthesis imports only the provider modules the constructs use, not the whole package."""
+
+import sys
+
+from snowplow_infra.provider import PROVIDER_PACKAGE, loaded_resource_modules
+
+from tests.infra.conftest import Synthesized
+
+
+def test_only_the_used_resource_modules_are_imported(synthesized: Synthesized) -> None:
+    loaded = loaded_resource_modules()
+    assert f"{PROVIDER_PACKAGE}.storage_bucket" in loaded  # the stacks did use the provider
+    assert f"{PROVIDER_PACKAGE}._jsii" in loaded  # its assembly is loaded as usual
+    assert len(loaded) < 40, f"{len(loaded)} provider modules: the package __init__ ran"
+    # the package's own __init__ (which imports every submodule) never executed
+    assert not hasattr(sys.modules[PROVIDER_PACKAGE], "access_context_manager_access_level")

@@ -1,0 +1,160 @@
+"""Values mode against the fake Sheets API: complete under faults, paced, never half-visible."""
+
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from snowplow_sheets.config import SyncConfig, Tab
+from snowplow_sheets.fake import FakeSheets
+from snowplow_sheets.pacing import RateLimiter
+from snowplow_sheets.sheets_api import Pacing
+from snowplow_sheets.sheets_writer import SheetsWriter
+from snowplow_sheets.source import DuckDBSource
+from snowplow_sheets.sync import sync
+from snowplow_sheets.writer import Run
+
+from tests.sheets_sync.conftest import api_for
+
+COLUMNS = 10
+BIG_ROWS = 100_000  # + metadata row and header: 1,000,020 cells
+QUOTA, WINDOW = 3, 0.5  # the limiter must hold whatever quota it is given; Sheets' is 60/60 s
+TAB = SyncConfig(tabs=[Tab(tab="Big table", model="big", dataset="marts", order_by=["c0"])])
+
+
+def fill(database: Path, rows: int, salt: str) -> list[list[object]]:
+    """(Re)create main.big with `rows` rows; return header + rows as cells."""
+    columns = ", ".join(["i as c0", *(f"'{salt}' || (i * {n}) as c{n}" for n in range(1, COLUMNS))])
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            f"create or replace table main.big as select {columns} from range({rows}) r(i)"
+        )
+    header: list[object] = [f"c{n}" for n in range(COLUMNS)]
+    return [header] + [[i, *(f"{salt}{i * n}" for n in range(1, COLUMNS))] for i in range(rows)]
+
+
+def visible(fake: FakeSheets, title: str) -> list[list[object]] | None:
+    """What a reader of the tab sees right now (None: no such visible tab)."""
+    with fake.spreadsheet.lock:
+        for sheet in fake.spreadsheet.sheets:
+            if sheet.title == title and not sheet.hidden:
+                return list(sheet.values)
+    return None
+
+
+def test_a_million_cells_arrive_whole_under_faults_and_within_quota(tmp_path: Path) -> None:
+    database = tmp_path / "big.duckdb"
+    old = fill(database, 1_000, "old-")
+    with FakeSheets(write_quota=QUOTA, window_seconds=WINDOW, seed=7).running() as fake:
+        api = api_for(fake, write_quota=QUOTA, window_seconds=WINDOW, max_request_bytes=2_000_000)
+        sync(TAB, DuckDBSource(database), SheetsWriter(api), Run.new("run-old"))
+        new = fill(database, BIG_ROWS, "new-")
+        seen: dict[str, int] = {"old": 0, "new": 0}
+        problems: list[str] = []
+        done = threading.Event()
+
+        def reader() -> None:
+            while not done.is_set():
+                shown = visible(fake, "Big table")
+                if shown is None:
+                    problems.append("the tab disappeared")
+                elif shown[1:] == old and shown[0][1] == "run-old":
+                    seen["old"] += 1
+                elif shown[1:] == new and shown[0][1] == "run-new":
+                    seen["new"] += 1
+                else:
+                    problems.append(f"a partial table: {len(shown)} rows, metadata {shown[:1]}")
+                done.wait(0.1)
+
+        polling = threading.Thread(target=reader)
+        polling.start()
+        fake.fault_rate = 0.2
+        try:
+            sync(TAB, DuckDBSource(database), SheetsWriter(api), Run.new("run-new"))
+        finally:
+            done.set()
+            polling.join()
+
+        assert problems == []
+        final = visible(fake, "Big table")
+        assert seen["old"] > 0 and final is not None and final[1:] == new
+        assert final[0][:2] == ["run_id", "run-new"] and final[0][7] == BIG_ROWS
+        assert len(final) * COLUMNS >= 1_000_000
+        faults = [call for call in fake.calls if call.status in (429, 500, 503)]
+        assert len(faults) >= 5, "the run should have met injected faults"
+        assert fake.invalid == [] and fake.rejected == []
+        assert fake.quota_refusals == 0
+        assert fake.max_writes_per_window() <= QUOTA
+        assert max(call.size for call in fake.calls) <= 2_000_000
+        assert [s.title for s in fake.spreadsheet.sheets] == ["Sheet1", "Big table"]
+
+
+def test_a_lost_answer_to_a_tab_change_is_not_applied_twice(tmp_path: Path) -> None:
+    database = tmp_path / "small.duckdb"
+    with FakeSheets().running() as fake:
+        api = api_for(fake)
+        fill(database, 50, "old-")
+        sync(TAB, DuckDBSource(database), SheetsWriter(api), Run.new("run-1"))
+        new = fill(database, 60, "new-")
+        # addSheet, the rows, then the swap: both tab changes applied, their answers lost
+        fake.forced = [503, 200, 500]
+        sync(TAB, DuckDBSource(database), SheetsWriter(api), Run.new("run-2"))
+    shown = visible(fake, "Big table")
+    assert shown is not None and shown[1:] == new and shown[0][1] == "run-2"
+    assert [s.title for s in fake.spreadsheet.sheets] == ["Sheet1", "Big table"]
+    assert fake.rejected == [] and fake.invalid == []
+    assert fake.forced == []
+
+
+def test_rate_limiter_never_lets_more_than_the_quota_into_a_window() -> None:
+    now = [0.0]
+    sent: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    limiter = RateLimiter(60, 60.0, clock=lambda: now[0], sleep=sleep)
+    for _ in range(200):
+        with limiter.slot():
+            sent.append(now[0])
+            now[0] += 0.01  # the request takes 10 ms
+    for index, start in enumerate(sent):
+        assert sum(1 for at in sent[index:] if at < start + 60.0) <= 60
+    assert now[0] == pytest.approx(3 * 60.0 + 0.01 * 21, abs=1.0)  # 200 requests: 3 full waits
+    assert Pacing().write_quota == 60 and Pacing().window_seconds == 60.0
+
+
+def test_the_limiter_holds_the_server_to_the_quota_it_is_given(tmp_path: Path) -> None:
+    database = tmp_path / "small.duckdb"
+    fill(database, 300, "x")
+    quota, window = 4, 0.3
+    with FakeSheets(write_quota=quota, window_seconds=window).running() as fake:
+        api = api_for(fake, write_quota=quota, window_seconds=window, max_request_bytes=2_500)
+        started = time.monotonic()
+        sync(TAB, DuckDBSource(database), SheetsWriter(api), Run.new("run-1"))
+        elapsed = time.monotonic() - started
+    writes = len(fake.write_times())
+    assert writes > 3 * quota  # small requests: more than three windows' worth
+    assert fake.max_writes_per_window() <= quota and fake.quota_refusals == 0
+    assert api.pacing.writes.waited > 0
+    assert elapsed >= (writes // quota - 1) * window
+
+
+def test_the_same_run_id_twice_writes_nothing_the_second_time(
+    warehouse: Path, fake: FakeSheets
+) -> None:
+    from snowplow_sheets.config import DEFAULT_CONFIG, load_config
+
+    config = load_config(DEFAULT_CONFIG)
+    writer = SheetsWriter(api_for(fake))
+    sync(config, DuckDBSource(warehouse), writer, Run.new("daily-1"))
+    writes = len(fake.write_times())
+    results = sync(config, DuckDBSource(warehouse), writer, Run.new("daily-1"))
+    assert len(fake.write_times()) == writes
+    assert all(result.action.startswith("unchanged") for result in results)
+    sync(config, DuckDBSource(warehouse), writer, Run.new("daily-2"))
+    assert len(fake.write_times()) > writes
+    chart = fake.spreadsheet.titled("Daily active users").charts
+    assert chart[0]["spec"]["basicChart"]["chartType"] == "LINE"
+    assert fake.invalid == []

@@ -1,0 +1,1 @@
+"""Helpers tests share across components, imported instead of test modules or conftest files."""

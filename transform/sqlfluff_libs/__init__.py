@@ -1,0 +1,58 @@
+"""What dbt puts in a model's Jinja context beyond sqlfluff's dbt builtins, for linting.
+
+sqlfluff's jinja templater (`.sqlfluff`: library_path) loads these names into the context,
+so the models render to the SQL the BigQuery target compiles to without a dbt run or a
+warehouse connection: the project's vars from dbt_project.yml, `target`, the dispatched
+project macros (adapter.dispatch picks bigquery__ or default__, as dbt does) and the dbt
+cross-database macros the models call.
+"""
+
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import yaml  # type: ignore[import-untyped]
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+_PROJECT = yaml.safe_load((Path(__file__).resolve().parents[1] / "dbt_project.yml").read_text())
+_VARS: dict[str, Any] = _PROJECT.get("vars", {})
+
+
+def var(name: str, default: Any = None) -> Any:
+    return _VARS.get(name, default)
+
+
+def env_var(name: str, default: str = "") -> str:
+    return default or name.lower()
+
+
+@pass_context
+def _dispatch(context: Context, name: str, macro_namespace: str | None = None) -> Any:
+    for candidate in (f"bigquery__{name}", f"default__{name}"):
+        macro = context.resolve(candidate)
+        if callable(macro):
+            return macro
+    raise LookupError(f"no bigquery__ or default__ implementation of {name}")
+
+
+def _sql(template: str) -> Any:
+    return lambda *args, **_: template.format(*args)
+
+
+target = SimpleNamespace(type="bigquery", name="dev", schema="snowplow", database="my-project-dev")
+adapter = SimpleNamespace(dispatch=_dispatch, get_relation=lambda **_: None)
+dbt = SimpleNamespace(
+    type_int=_sql("int64"),
+    type_float=_sql("float64"),
+    type_string=_sql("string"),
+    type_timestamp=_sql("timestamp"),
+    concat=lambda parts: f"concat({', '.join(parts)})",
+    hash=_sql("to_hex(md5(cast({0} as string)))"),
+    dateadd=_sql("datetime_add(cast({2} as datetime), interval {1} {0})"),
+)
+flags = SimpleNamespace(FULL_REFRESH=False)
+execute = False  # as when dbt parses: no queries (run windows render as full runs)
+invocation_id = "00000000-0000-0000-0000-000000000000"
+run_started_at = datetime(2026, 1, 1, tzinfo=UTC)
