@@ -4,8 +4,9 @@
    same file into a table of a fresh database file (the loader writes to a file too).
 2. Per-row Python parsing with Snowplow's Python analytics SDK, the approach avoided.
 3. Peak memory (max RSS of a fresh process) while loading a file of at least 1.5 GB.
-4. The same 1M events as a landing folder of 100 files, as enrich writes them: the cost
-   each file adds (its own reads, transaction and commit).
+4. The same 1M events as a landing folder of 100 files, as enrich writes them, loaded
+   in batches (several files per read and transaction), against the single file; then
+   the same for gzip: 100 gzip files against one gzip file of the same events.
 Each measured step runs in its own process so RSS and caches do not leak between them.
 """
 
@@ -38,6 +39,7 @@ def _run_child(mode: str, path: Path, database: Path) -> tuple[float, float, int
 
 def _child(mode: str, path: Path, database: Path) -> None:
     import duckdb
+    from snowplow_loader.cli import load_all
     from snowplow_loader.embedded import EmbeddedLoader
     from snowplow_loader.files import discover
 
@@ -52,8 +54,8 @@ def _child(mode: str, path: Path, database: Path) -> None:
             (rows,) = db.execute("SELECT count(*) FROM events").fetchone() or (0,)
     else:
         with EmbeddedLoader(database) as loader:  # `path` is a file or a folder of files
-            results = [loader.load(source) for source in discover([path])]
-            rows = sum(result.rows_loaded + result.rows_bad for result in results)
+            summary = load_all(loader, discover([path]))  # as snowplow-load does
+            rows = summary.rows_loaded + summary.rows_bad
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # this process only
     print(json.dumps([time.perf_counter() - started, rows, peak_kib]))
 
@@ -75,28 +77,42 @@ def _python_per_row(path: Path, limit: int) -> float:
     return len(sample) / (time.perf_counter() - started)
 
 
-def _events_file(name: str, events: int, seed: int) -> Path:
-    path = BENCH_DIR / f"{name}-{events}-{seed}.tsv"
+def _events_file(name: str, events: int, seed: int, gzip: bool = False) -> Path:
+    path = BENCH_DIR / f"{name}-{events}-{seed}.tsv{'.gz' if gzip else ''}"
     if not path.exists():
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        generate(path, events, seed=seed)
+        generate(path, events, seed=seed, gzip=gzip)
         print(f"generated {events:,} events ({path.stat().st_size / GIB:.2f} GiB) "
               f"in {time.perf_counter() - started:.0f} s")  # fmt: skip
     return path
 
 
-def _events_folder(events: int, files: int, seed: int) -> Path:
-    folder = BENCH_DIR / f"files-{events}-{files}-{seed}"
+def _events_folder(events: int, files: int, seed: int, gzip: bool = False) -> Path:
+    folder = BENCH_DIR / f"files-{events}-{files}-{seed}{'-gz' if gzip else ''}"
     if not folder.exists():
-        generate_many(folder, events, files, seed=seed)
+        generate_many(folder, events, files, seed=seed, gzip=gzip)
     return folder
+
+
+def _folder_against_file(
+    label: str, single: tuple[float, int], folder: Path, database: Path
+) -> None:
+    """Load the same events as a folder of files; print it beside the file and the ratio."""
+    one_s, one = single
+    many_s, _, many = _run_child("loader", folder, database)
+    assert one == many, f"{folder} holds other events than its single file"
+    files = sum(1 for _ in folder.iterdir())
+    print(f"{label}: one file        : {one_s:6.1f} s  {one / one_s:>9,.0f} rows/s")
+    print(f"{label}: {files} files       : {many_s:6.1f} s  {many / many_s:>9,.0f} rows/s")
+    print(f"{label}: {files} files / one : {one_s / many_s:.2f}x   (target >= 0.8x)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--memory-file-gib", type=float, default=1.5)
+    parser.add_argument("--files", type=int, default=100, help="files in the landing folders")
     args = parser.parse_args()
 
     path = _events_file("events", args.events, seed=1)
@@ -127,9 +143,13 @@ def main() -> None:
     _, peak, _ = _run_child("loader", big, database)
     print(f"peak RSS loading {big.stat().st_size / GIB:.2f} GiB: {peak:.2f} GiB   (target < 2 GiB)")
 
-    files = 100
-    many_s, _, many = _run_child("loader", _events_folder(args.events, files, seed=1), database)
-    print(f"same events in {files} files  : {many_s:6.1f} s  {many / many_s:>9,.0f} rows/s")
+    folder = _events_folder(args.events, args.files, seed=1)
+    _folder_against_file("tsv ", (load_s, loaded), folder, database)
+    gzip_s, _, gzip_rows = _run_child(
+        "loader", _events_file("events", args.events, 1, True), database
+    )
+    folder = _events_folder(args.events, args.files, seed=1, gzip=True)
+    _folder_against_file("gzip", (gzip_s, gzip_rows), folder, database)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ _FLAG_MESSAGES = {
     "nul": "line holds NUL bytes",
     "not_utf8": "line is not valid UTF-8 text",
     "too_long": f"line could not be read: longer than the maximum line size of {MAX_LINE_BYTES}",
+    "stray_cr": "line holds a carriage return that ends no line",
 }
 
 

@@ -1,8 +1,10 @@
 """`snowplow-load`: load enriched files (or folders of them) into the local DuckDB.
 
 Exit codes: 0 when every file was accounted for (bad rows and quarantined files are
-recorded, not fatal); 1 with --strict when anything was bad; 2 on a real fault (a
-path that cannot be read, a full disk), with a message that says what to do.
+recorded, not fatal; a file that could not be read is reported and the others still
+load); 1 with --strict when anything was bad, a file failed or a folder held no
+enriched file; 2 on a real fault (a path that does not exist, a full disk), with a
+message that says what to do.
 """
 
 import argparse
@@ -18,9 +20,9 @@ from typing import TextIO
 import duckdb
 from tqdm import tqdm
 
-from snowplow_loader.embedded import EmbeddedLoader
-from snowplow_loader.files import SourceFile, discover
-from snowplow_loader.results import FileResult, Summary
+from snowplow_loader.embedded import EmbeddedLoader, batches
+from snowplow_loader.files import SUFFIXES, SourceFile, discover
+from snowplow_loader.results import FileResult, FileStatus, Summary
 
 DEFAULT_DATABASE = Path(os.environ.get("SNOWPLOW_DUCKDB", ".data/snowplow.duckdb"))
 
@@ -28,15 +30,23 @@ DEFAULT_DATABASE = Path(os.environ.get("SNOWPLOW_DUCKDB", ".data/snowplow.duckdb
 def load_all(
     loader: EmbeddedLoader, files: list[SourceFile], progress: TextIO | None = None
 ) -> Summary:
-    """Load files in order and total the outcome; with a stream, draw a bar of bytes on it."""
+    """Load files in order, in batches, and total the outcome; draw a bar of bytes on a stream."""
     started = time.perf_counter()
     results: list[FileResult] = []
     total = sum(f.size for f in files)
     with tqdm(total=total, unit="B", file=progress, disable=progress is None) as bar:
-        for source in files:
-            with _follow(bar, source.size, loader.query_progress()):
-                results.append(loader.load(source))
+        for batch in batches(files):
+            with _follow(bar, sum(f.size for f in batch), loader.query_progress()):
+                results.extend(loader.load_batch(batch))
     return Summary(tuple(results), time.perf_counter() - started)
+
+
+def _empty_folders(paths: list[Path], files: list[SourceFile]) -> list[Path]:
+    """Folders given on the command line that hold no enriched file at all."""
+    return [
+        path for path in paths
+        if path.is_dir() and not any(f.path.is_relative_to(path.resolve()) for f in files)
+    ]  # fmt: skip
 
 
 @contextmanager
@@ -83,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     quarantine = args.quarantine or args.db.parent / "quarantine"
     try:
         files = discover(args.paths)
+        empty = _empty_folders(args.paths, files)
+        for folder in empty:
+            print(f"snowplow-load: no {' or '.join(SUFFIXES)} files in {folder}", file=sys.stderr)
         with EmbeddedLoader(args.db, quarantine) as loader:
             show = not args.quiet and sys.stderr.isatty()
             summary = load_all(loader, files, progress=sys.stderr if show else None)
@@ -94,13 +107,17 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    for result in summary.results:
-        if result.reason:
-            print(f"quarantined {result.key}: {result.reason}", file=sys.stderr)
+    for source, result in zip(files, summary.results, strict=True):
+        if result.status is FileStatus.QUARANTINED:
+            copy = loader.quarantine_path(source)
+            print(f"quarantined {result.key}: {result.reason} (copy: {copy})", file=sys.stderr)
+        elif result.status is FileStatus.FAILED:
+            print(f"failed {result.key}: {result.reason}; run again once it is readable",
+                  file=sys.stderr)  # fmt: skip
     print(summary.line())
     if summary.rows_bad:
         print(f"bad rows are in {args.db}: table raw_events_bad_rows", file=sys.stderr)
-    return 1 if args.strict and not summary.clean else 0
+    return 1 if args.strict and (empty or not summary.clean) else 0
 
 
 if __name__ == "__main__":

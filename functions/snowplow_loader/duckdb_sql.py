@@ -1,13 +1,16 @@
 """The SQL the embedded engine runs, built from the contract and the rules.
 
-Three reads of a file, each cheap for what it does:
-- ``count_lines``: one VARCHAR column per line; counts lines and proves the file
-  decompresses and parses to its end before anything is written.
+Every read takes a list of files (``$paths``: a batch, or one file) and knows each
+row's file by the reader's ``file_index``. Three reads, each cheap for what it does:
+- ``COUNT_LINES``: one VARCHAR column per line; counts each file's lines and proves
+  the files decompress and parse to their end before anything is written.
 - ``insert_good``: DuckDB's parallel CSV reader splits the 131 fields; rows whose
-  checks all pass are cast and inserted. Lines the reader cannot split (wrong field
-  count, invalid UTF-8) are skipped here and accounted for by the next read.
-- ``insert_bad``: only when the counts say rows are missing. Lines are numbered
-  (row_number over the file's order) and every failing line becomes a bad row.
+  checks all pass are cast and inserted, each with its own file's key. Lines the
+  reader cannot split (wrong field count, invalid UTF-8) are skipped here and
+  accounted for by the next read.
+- ``classify_lines`` and ``insert_bad``: only for a file whose counts say rows are
+  missing, read alone. Lines are numbered (row_number over the file's order) and
+  every failing line becomes a bad row.
 """
 
 from snowplow_loader.contract import (
@@ -49,7 +52,7 @@ def _read_csv(columns: str, delimiter: str, rejects: bool) -> str:
         else "ignore_errors = true"
     )
     return (
-        f"read_csv($path, columns = {columns}, delim = '{delimiter}', header = false, "
+        f"read_csv($paths, columns = {columns}, delim = '{delimiter}', header = false, "
         "quote = '', escape = '', comment = '', auto_detect = false, "
         f"compression = $compression, max_line_size = {MAX_LINE_BYTES}, {error_handling})"
     )
@@ -61,11 +64,30 @@ _FIELDS = _read_csv(
 )
 
 COUNT_LINES = (
-    "SELECT count(*) AS lines, count(line) AS rows, "
-    f"count_if(contains(line, chr(0))) AS lines_with_nul FROM {_LINES}"
+    "SELECT file_index, count(*) AS lines, count(line) AS rows, "
+    f"count_if(contains(line, chr(0))) AS lines_with_nul FROM {_LINES} GROUP BY file_index"
 )
-COUNT_REJECTED_LINES = f"SELECT count(DISTINCT line) FROM {REJECTS_TABLE}"
+COUNT_REJECTED_LINES = f"SELECT file_id, count(DISTINCT line) FROM {REJECTS_TABLE} GROUP BY file_id"
 DROP_REJECTS = f"DROP TABLE IF EXISTS {REJECTS_TABLE}; DROP TABLE IF EXISTS {REJECTS_SCAN}"
+# What one batch inserted, per file: load_tstamp is the batch's, and its zone maps let
+# the scan skip every row group written before it.
+COUNT_LOADED = (
+    f"SELECT load_file_key, count(*) FROM {RAW_EVENTS_TABLE} "
+    "WHERE load_tstamp = $load_tstamp AND list_contains($keys, load_file_key) GROUP BY 1"
+)
+# Lines only Python's framer can judge (see ``reframe``), staged as ``cloud.stager`` rows.
+_FLAG_MESSAGES = {  # worded as bigquery_sql words them
+    "too_long": f"line could not be read: longer than the maximum line size of {MAX_LINE_BYTES}",
+    "stray_cr": "line holds a carriage return that ends no line",
+}
+INSERT_FLAGGED = (
+    f"INSERT INTO {BAD_ROWS_TABLE} SELECT $file_key, n, '{BadRowReason.NOT_TSV}', NULL, "
+    "CASE flag "
+    + " ".join(f"WHEN '{flag}' THEN '{text}'" for flag, text in _FLAG_MESSAGES.items())
+    + " END, line, $load_tstamp "
+    "FROM read_json($flagged, format = 'newline_delimited', "
+    "columns = {n: 'BIGINT', flag: 'VARCHAR', line: 'VARCHAR'})"
+)
 
 
 def _failures(fields: dict[Field, str]) -> list[tuple[Field, str]]:
@@ -82,7 +104,7 @@ def _has_nul(text_columns: list[str]) -> str:
 
 
 def insert_good(check_nul: bool) -> str:
-    """Cast and insert every row that passes all checks; $load_tstamp, $file_key bound.
+    """Cast and insert every row that passes all checks; $load_tstamp, $keys bound.
 
     The NUL check costs a pass over every text column, so it runs only when the
     line count found NUL bytes in the file at all.
@@ -92,14 +114,14 @@ def insert_good(check_nul: bool) -> str:
     columns = ", ".join(f.name for f in RAW_EVENTS)
     return (
         f"INSERT INTO {RAW_EVENTS_TABLE} ({columns}) "
-        f"SELECT {casts}, $load_tstamp, $file_key FROM {_FIELDS} "
+        f"SELECT {casts}, $load_tstamp, $keys[file_index::BIGINT + 1] FROM {_FIELDS} "
         f"WHERE NOT {_any_failure(fields)}"
         + (f" AND NOT {_has_nul([f.name for f in ENRICHED_FIELDS])}" if check_nul else "")
     )
 
 
 def classify_lines() -> str:
-    """Number every line and keep those that fail, with their typed reason.
+    """Number every line of one file ($paths holds one) and keep those that fail.
 
     Run as its own statement: the reader fills the rejects table (lines it could not
     decode) while it runs, and `insert_bad` needs that table complete.

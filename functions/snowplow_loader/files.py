@@ -87,7 +87,10 @@ def sniff(head: bytes, gzipped: bool) -> str | None:
             head = zlib.decompressobj(wbits=31).decompress(head, SNIFF_BYTES)
         except zlib.error as error:
             return f"corrupt gzip: {error}"
-    if head.strip() and not any(_looks_like_tsv(line) for line in head.split(b"\n")[:-1] or [head]):
+    lines = head.split(b"\n")  # the last piece may be cut: _readable allows for that
+    if len(lines) == 1 and _readable(head):
+        return None  # one long line fills the window: its own row says what is wrong with it
+    if head.strip() and not any(b"\t" in line and _readable(line) for line in lines):
         return f"not text: no readable tab-separated line in the first {len(head):,} bytes"
     return None
 
@@ -141,8 +144,9 @@ class Inflater:
         return "truncated gzip: the compressed stream ends early"
 
 
-def _looks_like_tsv(line: bytes) -> bool:
-    if b"\t" not in line or b"\x00" in line:
+def _readable(line: bytes) -> bool:
+    """UTF-8 text without NUL bytes (a character cut at the end of ``line`` is allowed)."""
+    if b"\x00" in line:
         return False
     try:  # final=False: a character cut by the sniff window is not an error
         codecs.getincrementaldecoder("utf-8")().decode(line, final=False)

@@ -87,8 +87,9 @@ class Summary:
 
     @property
     def clean(self) -> bool:
-        """No bad row and no quarantined file: what `--strict` demands."""
-        return self.rows_bad == 0 and self.count(FileStatus.QUARANTINED) == 0
+        """No bad row and no quarantined or failed file: what `--strict` demands."""
+        bad_files = self.count(FileStatus.QUARANTINED) + self.count(FileStatus.FAILED)
+        return self.rows_bad == 0 and bad_files == 0
 
     def line(self) -> str:
         rate = self.rows_loaded / self.seconds if self.seconds else 0.0
@@ -96,7 +97,8 @@ class Summary:
             f"{len(self.results)} files ({self.count(FileStatus.LOADED)} loaded, "
             f"{self.count(FileStatus.SKIPPED)} already loaded, "
             f"{self.count(FileStatus.EMPTY)} empty, "
-            f"{self.count(FileStatus.QUARANTINED)} quarantined): "
+            f"{self.count(FileStatus.QUARANTINED)} quarantined, "
+            f"{self.count(FileStatus.FAILED)} failed): "
             f"{self.rows_loaded:,} rows loaded, {self.rows_bad:,} bad rows "
             f"in {self.seconds:.1f} s ({rate:,.0f} rows/s)"
         )

@@ -26,7 +26,9 @@ def test_loads_a_folder_and_prints_one_summary_line(
 ) -> None:
     assert main([str(landing), "--db", str(tmp_path / "x.duckdb"), "--quiet"]) == 0
     out, err = capsys.readouterr()
-    assert out.startswith("2 files (2 loaded, 0 already loaded, 0 empty, 0 quarantined): ")
+    assert out.startswith(
+        "2 files (2 loaded, 0 already loaded, 0 empty, 0 quarantined, 0 failed): "
+    )
     assert "5 rows loaded, 1 bad rows in " in out and out.count("\n") == 1
     assert "raw_events_bad_rows" in err
 
@@ -62,7 +64,8 @@ def test_quarantined_files_are_named_with_their_reason(
     assert main([str(tmp_path / "junk.tsv"), "--db", str(tmp_path / "x.duckdb"), "--quiet"]) == 0
     out, err = capsys.readouterr()
     assert "1 quarantined" in out and "junk.tsv" in err and "not text" in err
-    assert (tmp_path / "quarantine" / "junk.tsv").exists()
+    [copy] = (tmp_path / "quarantine").glob("*/junk.tsv")
+    assert f"(copy: {copy})" in err
 
 
 def test_a_full_disk_is_a_fault_with_advice(

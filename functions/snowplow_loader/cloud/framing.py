@@ -1,14 +1,18 @@
-"""Splitting a decompressed byte stream into numbered lines, as DuckDB's reader frames them.
+"""Splitting a decompressed byte stream into numbered lines, the same way on both engines.
 
-The embedded engine lets DuckDB's CSV reader find the lines and quarantines a file the
-reader refuses. The cloud path streams the object through Python instead, so it frames
-lines by the same rules, or the two engines would disagree about one file. The rules,
-measured on DuckDB 1.5.5 (``tests/cloud_function/test_stager.py`` holds both engines
-to them):
+The cloud path streams each object through this framer. The embedded engine lets
+DuckDB's CSV reader frame the files it accepts (files with one line terminator
+throughout, which it frames by these same rules) and sends the files it refuses
+through this framer too (``snowplow_loader.reframe``), so both engines give one file
+the same lines, line numbers and bad rows. The rules
+(``tests/cloud_function/test_stager.py`` holds both engines to them):
 
-- the file's first line terminator fixes its style: LF, CRLF or a lone CR;
-- any other terminator later makes the whole file unreadable, except one CR that
-  ends a CRLF file;
+- LF ends a line, and so does CRLF (the CR is dropped): a file may mix the two, as
+  files concatenated from different producers do;
+- a CR not followed by LF ends a line only in a file whose first line ends that way
+  (old Mac style); elsewhere it is a stray byte and its line is a bad row
+  (``stray_cr``): enrich never writes a raw CR inside a field;
+- a CR at the very end of the file ends the last line;
 - a UTF-8 byte-order mark is dropped at the very start of the file only;
 - a line longer than ``MAX_LINE_BYTES`` is one bad row and the file goes on; only
   its head is kept, so memory stays bounded by the limit whatever the input.
@@ -21,7 +25,6 @@ from snowplow_loader.limits import MAX_LINE_BYTES
 
 BOM = b"\xef\xbb\xbf"
 LF, CRLF, CR = b"\n", b"\r\n", b"\r"
-_STYLE = {LF: "LF", CRLF: "CRLF", CR: "CR"}
 PAYLOAD_BYTES = 1 << 20  # what a too-long line keeps for its bad row
 
 
@@ -36,19 +39,19 @@ class Line:
     number: int
     data: bytes
     too_long: bool = False
+    stray_cr: bool = False  # holds a CR that ends no line
 
 
-def _detect(buffer: bytes, final: bool) -> bytes | None:
-    """The terminator style the first terminator in ``buffer`` sets; None while unknown."""
-    found = [i for i in (buffer.find(LF), buffer.find(CR)) if i >= 0]
-    if not found:
+def _cr_ends_lines(buffer: bytes, final: bool) -> bool | None:
+    """Whether the file's first terminator is a lone CR; None while no terminator is seen."""
+    first = min((i for i in (buffer.find(LF), buffer.find(CR)) if i >= 0), default=-1)
+    if first < 0:
         return None
-    first = min(found)
     if buffer[first : first + 1] == LF:
-        return LF
+        return False
     if first + 1 < len(buffer):
-        return CRLF if buffer[first + 1 : first + 2] == LF else CR
-    return CR if final else None  # a CR at the end of what we have: wait for the next byte
+        return buffer[first + 1 : first + 2] != LF
+    return True if final else None  # a CR at the end of what we have: wait for the next byte
 
 
 class Framer:
@@ -58,7 +61,7 @@ class Framer:
         self.max_line_bytes = max_line_bytes
         self.lines = 0
         self._pending = b""
-        self._separator: bytes | None = None
+        self._cr_ends_lines: bool | None = None
         self._started = False
         self._skipping = False  # inside a too-long line: drop bytes until its end
 
@@ -73,65 +76,49 @@ class Framer:
         yield from self._frame(buffer, final=False)
 
     def finish(self) -> Iterator[Line]:
-        """The last line (one without a terminator); raises UnreadableFileError like ``feed``."""
+        """The last line (one without a terminator)."""
         buffer, self._pending = self._pending, b""
         self._started = True
         yield from self._frame(buffer, final=True)
 
     def _frame(self, buffer: bytes, final: bool) -> Iterator[Line]:
+        if self._cr_ends_lines is None:
+            self._cr_ends_lines = _cr_ends_lines(buffer, final)
+        held = b""  # a CR that the next byte may turn into a CRLF
+        if not final and buffer.endswith(CR) and self._cr_ends_lines is not False:
+            buffer, held = buffer[:-1], CR
+        if self._cr_ends_lines:
+            buffer = buffer.replace(CRLF, LF).replace(CR, LF)
         if self._skipping:
-            if self._separator is None:
-                self._separator = _detect(buffer, final)
-            end = buffer.find(self._separator) if self._separator else -1
+            end = buffer.find(LF)
             if end < 0:
-                self._pending = buffer[-1:] if buffer.endswith(CR) and not final else b""
+                self._pending = held
                 return
-            buffer = buffer[end + len(self._separator or b"") :]
+            buffer = buffer[end + 1 :]
             self._skipping = False
-        if self._separator is None:
-            self._separator = _detect(buffer, final)
-        separator = self._separator
-        if separator is None:  # no terminator seen yet
-            if final:
-                if buffer:
-                    yield self._line(buffer)
-            else:
-                yield from self._hold(buffer)
-            return
-        parts = buffer.split(separator)
+        parts = buffer.split(LF)
         last = parts.pop()
         for part in parts:
             yield self._line(part)
         if final:
-            if separator == CRLF and last.endswith(CR):
-                last = last[:-1]  # DuckDB takes a CR at the very end as the last terminator
             if last:
                 yield self._line(last)
         else:
-            yield from self._hold(last)
+            yield from self._hold(last, held)
 
-    def _hold(self, partial: bytes) -> Iterator[Line]:
+    def _hold(self, partial: bytes, held: bytes) -> Iterator[Line]:
         """Keep a partial line for the next feed, unless it is already too long."""
         if len(partial) <= self.max_line_bytes:
-            self._pending = partial
+            self._pending = partial + held
             return
         self.lines += 1
         yield Line(self.lines, partial[:PAYLOAD_BYTES], too_long=True)
         self._skipping = True
-        self._pending = partial[-1:] if partial.endswith(CR) else b""  # may start a CRLF
+        self._pending = held
 
     def _line(self, data: bytes) -> Line:
         self.lines += 1
-        separator = self._separator
-        stray = CR if separator == LF else LF if separator == CR else None
-        if (stray is not None and stray in data) or (
-            separator == CRLF and (CR in data or LF in data)
-        ):
-            style = _STYLE[separator] if separator else "no terminator"
-            raise UnreadableFileError(
-                f"unreadable: line {self.lines} holds a stray line terminator "
-                f"(the file's first line ends with {style}); DuckDB's reader refuses such files"
-            )
+        data = data.removesuffix(CR)  # CRLF, or a CR ending the file
         if len(data) > self.max_line_bytes:
             return Line(self.lines, data[:PAYLOAD_BYTES], too_long=True)
-        return Line(self.lines, data)
+        return Line(self.lines, data, stray_cr=CR in data)

@@ -2,7 +2,8 @@
 
 BigQuery loads do not keep line order and cannot say which bytes were not UTF-8, so
 the function reads the object once, as a stream, and writes one NDJSON row per line:
-``{"n": line number, "flag": null | "not_utf8" | "nul" | "too_long", "line": text}``.
+``{"n": line number, "flag": null | "not_utf8" | "nul" | "too_long" | "stray_cr",
+"line": text}``.
 A load job puts these rows in a staging table and SQL does the rest (see
 ``bigquery_sql``). Blank lines are counted, not staged, as in the embedded engine.
 
@@ -51,6 +52,8 @@ def staging_row(line: Line) -> bytes:
     flag: str | None = None
     if line.too_long:
         flag, text = "too_long", line.data.decode("utf-8", "replace")
+    elif line.stray_cr:
+        flag, text = "stray_cr", line.data.decode("utf-8", "backslashreplace")
     else:
         try:
             text = line.data.decode("utf-8")
