@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import duckdb
-import openpyxl  # type: ignore[import-untyped]
+import openpyxl
 import pytest
 from google.cloud import bigquery, storage
 from snowplow_dbt.artifacts import ARTIFACTS

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import openpyxl  # type: ignore[import-untyped]
+import openpyxl
 import pytest
 from snowplow_dbt.artifacts import ARTIFACTS
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
+import yaml
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
