@@ -1,5 +1,5 @@
 {#-
-  Incremental processing (DESIGN.md, "The models"): the session is the unit of work.
+  Incremental processing (SEMANTICS.md, "Incremental runs"): the session is the unit of work.
 
   Every bound a model filters a partitioned table with is computed by a query of its own
   *before* the model's query runs, and then written into the SQL as a literal, so that
@@ -98,13 +98,19 @@
     bound        how to compute the literal lower bound on `bound_column`, the target's
                  partition column, that every replaced row satisfies ('none' for a table
                  without partitions: dim_users, clustered by its key)
+    scope        instead of key/keys_from/bound: the rows to replace are those matching a
+                 condition with literal bounds (analytics.sql, snowplow_replace_scope), so a
+                 recomputed day or week whose rows vanished is emptied too
   DuckDB: custom strategy `snowplow_replace`. BigQuery: dbt-bigquery only accepts its own
   strategies, so the models use `merge` and bigquery__get_merge_sql below delegates here.
 -#}
 {% macro snowplow_replace_sql(target, source, dest_columns, spec) %}
+  {%- set columns = dest_columns | map(attribute='quoted') | join(', ') -%}
+  {%- if spec.get('scope') -%}
+  delete from {{ target }} where {{ snowplow_replace_scope(spec.scope) }};
+  {% else -%}
   {%- set keys_from = ref(spec.keys_from) if spec.get('keys_from') else source -%}
   {%- set bound = snowplow_replace_bound(spec, keys_from) -%}
-  {%- set columns = dest_columns | map(attribute='quoted') | join(', ') -%}
   {%- if spec.bound == 'none' -%}
   delete from {{ target }}
    where {{ spec.key }} in (select {{ spec.key }} from {{ keys_from }} as keys_this_run);
@@ -113,6 +119,7 @@
    where {{ spec.bound_column }} >= {{ snowplow_timestamp_literal(bound) }}
      and {{ spec.key }} in (select {{ spec.key }} from {{ keys_from }} as keys_this_run);
   {% endif -%}
+  {%- endif -%}
   insert into {{ target }} ({{ columns }})
   select {{ columns }} from {{ source }} as rows_this_run
 {%- endmacro %}
