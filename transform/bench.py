@@ -17,15 +17,17 @@ Two measurements on about a month of events:
 
 Input: a folder of enriched TSV files (`make bench` generates a month of 1M events with
 snowplow-sample), or a DuckDB file whose raw_events is already loaded (then only the
-second measurement runs).
+second measurement runs). `--no-data WORK...` compares the no-data builds of earlier runs'
+work folders (1M events, then three months), in turns.
 
-    python transform/bench.py (--tsv DIR | --duckdb FILE) [--work DIR]
+    python transform/bench.py (--tsv DIR | --duckdb FILE | --no-data WORK...) [--work DIR]
 """
 
 import argparse
 import os
 import resource
 import shutil
+import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +38,7 @@ from snowplow_loader.embedded import EmbeddedLoader
 from snowplow_loader.files import discover
 
 FULL_BUILD_SHARE = 0.15
+NO_DATA_GROWTH = 1.10  # no-data build with 3x the history, against 1x
 END_TO_END_SECONDS = 60.0
 PEAK_MEMORY_GB = 4.0
 THREADS = int(os.environ.get("SNOWPLOW_BENCH_THREADS", "4"))
@@ -155,6 +158,29 @@ def incremental(source: Path, work: Path) -> Incremental:
     return Incremental(full, no_new_data, timed_build(project, *DAILY), before, held)
 
 
+def no_data_growth(works: list[Path], rounds: int = 3) -> None:
+    """Daily builds with no new data on the incremental databases that earlier runs left
+    in each work folder (1M events, then more history), taken in turns so that a busy
+    machine slows them alike; prints the median of each and its ratio to the first."""
+    projects = [DbtProject.local(w / "dbt-incremental", w / "incremental.duckdb") for w in works]
+    seconds: list[list[float]] = [[] for _ in works]
+    for project in projects:
+        project.threads = THREADS
+    for _ in range(rounds):
+        for project, taken in zip(projects, seconds, strict=True):
+            taken.append(round(timed_build(project, *DAILY).seconds, 1))
+    first = statistics.median(seconds[0])
+    for work, taken in zip(works, seconds, strict=True):
+        events = count(work / "incremental.duckdb", "select count(*) from raw_events")
+        median = statistics.median(taken)
+        print(
+            f"daily, no new data, {events:,} events: median {median:.1f} s of {taken}"
+            f" = {median / first:.2f}x"
+        )
+        if median > NO_DATA_GROWTH * first:
+            print(f"target missed: no-data build {median / first:.2f}x > {NO_DATA_GROWTH}x")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -162,8 +188,15 @@ def main(argv: list[str] | None = None) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--tsv", type=Path, help="folder of enriched TSV files")
     source.add_argument("--duckdb", type=Path, help="DuckDB file with raw_events loaded")
+    source.add_argument(
+        "--no-data", type=Path, nargs="+", metavar="WORK",
+        help="compare no-data daily builds in work folders of earlier runs",
+    )  # fmt: skip
     parser.add_argument("--work", type=Path, default=Path(".data/bench"), help="scratch folder")
     args = parser.parse_args(argv)
+    if args.no_data:
+        no_data_growth([work.resolve() for work in args.no_data])
+        return
     work: Path = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
 

@@ -74,7 +74,7 @@
     {% if bound is none %}{{ return('false') }}{% endif %}
     {{ return('start_tstamp >= ' ~ snowplow_timestamp_literal(bound)
               ~ ' and domain_sessionid in (select domain_sessionid from ' ~ sessions ~ ')') }}
-  {% elif name in ['dim_users', 'user_engagement'] %}
+  {% elif name == 'dim_users' %}
     {{ return('domain_userid in (select domain_userid from ' ~ users ~ ')') }}
   {% elif name in scopes %}
     {{ return(snowplow_touched_condition(scopes[name], snowplow_days_touched(
