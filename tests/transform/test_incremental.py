@@ -33,6 +33,21 @@ def test_four_incremental_runs_equal_one_full_refresh(
         windows.append(rows(duckdb_path, "select * from int_snowplow__incremental_manifest"))
 
     assert checksums(duckdb_path) == checksums(conformance_built.database)
+    # the last run's data tests read only what it wrote
+    compiled = dbt_local.work_dir / "target" / "compiled" / "snowplow" / "models"
+    scoped = {
+        "staging/_snowplow__models.yml/unique_stg_snowplow__events_event_id.sql": (
+            "where (load_tstamp > timestamp '"
+        ),
+        "marts/_marts__models.yml/unique_fct_sessions_domain_sessionid.sql": (
+            "and domain_sessionid in (select domain_sessionid from"
+        ),
+        "analytics/_analytics__models.yml/unique_daily_active_users_activity_date.sql": (
+            "where (activity_date between date '"
+        ),
+    }
+    for test, condition in scoped.items():
+        assert condition in (compiled / test).read_text(), test
     # the runs really were incremental: each one processed only some sessions
     manifest = windows[-1]
     assert len(manifest) == 4
