@@ -36,7 +36,7 @@ lint:
 	@$(RUN) mypy .
 
 pytest:
-	@$(RUN) pytest -n auto --dist loadscope  # a module's shared fixture (a dbt build) runs once
+	@$(RUN) pytest -n auto --dist loadgroup  # one worker per module or xdist_group: shared builds run once
 
 bench: setup  ## measure the figures the README quotes (minutes; not part of the tests)
 	@$(RUN) python functions/bench_loader.py

@@ -6,23 +6,28 @@ Two measurements on about a month of events:
    then `dbt build`. Wall time and the process's peak memory (loader and dbt both run
    in this process).
 2. Incremental: the same events, stamped as if each day had been loaded just after it
-   ended, minus the last day; a full `dbt build --full-refresh`; then the last day
-   arrives and `dbt build` runs incrementally. The incremental build should cost at most
-   15 % of the full one. A build with no new data in between measures the part of a run
-   that does not depend on the new day (dbt's start-up, a query per data test, bookkeeping
-   per model, the tables rebuilt whole); what the day adds beyond it is its marginal cost.
+   ended, minus the last day; a full `dbt build --full-refresh` (every data test, on whole
+   tables); then the last day arrives and the daily build (`--selector daily`: data tests
+   on the rows the run wrote) runs incrementally. The incremental build should cost at
+   most 15 % of the full one. A daily build with no new data in between measures the part
+   of a run that does not depend on the new day (dbt's start-up, a query per data test,
+   bookkeeping per model); what the day adds beyond it is its marginal cost. The no-data
+   build should not grow with the history: at 3M events (by hand, see the README) at
+   most 10 % slower than at 1M.
 
 Input: a folder of enriched TSV files (`make bench` generates a month of 1M events with
 snowplow-sample), or a DuckDB file whose raw_events is already loaded (then only the
-second measurement runs).
+second measurement runs). `--no-data WORK...` compares the no-data builds of earlier runs'
+work folders (1M events, then three months), in turns.
 
-    python transform/bench.py (--tsv DIR | --duckdb FILE) [--work DIR]
+    python transform/bench.py (--tsv DIR | --duckdb FILE | --no-data WORK...) [--work DIR]
 """
 
 import argparse
 import os
 import resource
 import shutil
+import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +38,7 @@ from snowplow_loader.embedded import EmbeddedLoader
 from snowplow_loader.files import discover
 
 FULL_BUILD_SHARE = 0.15
+NO_DATA_GROWTH = 1.10  # no-data build with 3x the history, against 1x
 END_TO_END_SECONDS = 60.0
 PEAK_MEMORY_GB = 4.0
 THREADS = int(os.environ.get("SNOWPLOW_BENCH_THREADS", "4"))
@@ -40,10 +46,16 @@ THREADS = int(os.environ.get("SNOWPLOW_BENCH_THREADS", "4"))
 
 @dataclass
 class Timing:
-    """Wall seconds of a `dbt build`, and the seconds its models spent executing."""
+    """Wall seconds of a `dbt build`, the CPU seconds this process spent on it (dbt and
+    DuckDB run in it; unlike wall time, CPU time hardly changes when other programs load
+    the machine), and the seconds its models and its data tests spent executing (summed
+    over dbt's threads)."""
 
     seconds: float
+    cpu_seconds: float
     model_seconds: float
+    test_seconds: float
+    tests: int
 
 
 def peak_memory_gb() -> float:
@@ -51,12 +63,24 @@ def peak_memory_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
 
 
+DAILY = ("--selector", "daily")
+# the full path minus unit tests (they test SQL, not data): every model and data test
+FULL = ("--full-refresh", "--exclude", "resource_type:unit_test")
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed_build(project: DbtProject, *args: str) -> Timing:
-    """`dbt build` as the daily job runs it: unit tests are for CI, not production runs."""
-    started = time.perf_counter()
-    result = project.build("--exclude", "resource_type:unit_test", *args)
-    models = sum(t for node, t in node_timings(result).items() if node.startswith("model."))
-    return Timing(time.perf_counter() - started, models)
+    started, cpu_started = time.perf_counter(), cpu_seconds()
+    result = project.build(*args)
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+    timings = node_timings(result)
+    tests = {node: t for node, t in timings.items() if node.startswith("test.")}
+    models = sum(t for node, t in timings.items() if node.startswith("model."))
+    return Timing(seconds, cpu, models, sum(tests.values()), len(tests))
 
 
 def count(database: Path, sql: str) -> int:
@@ -76,7 +100,7 @@ def end_to_end(files: list[Path], work: Path) -> tuple[float, float, Timing, int
     loaded = time.perf_counter() - started
     project = DbtProject.local(work / "dbt-end-to-end", database)
     project.threads = THREADS
-    build = timed_build(project)
+    build = timed_build(project, *DAILY)
     events = count(database, "select count(*) from raw_events")
     return loaded, time.perf_counter() - started, build, events
 
@@ -133,13 +157,38 @@ def incremental(source: Path, work: Path) -> Incremental:
     held = daily_loads(database)
     project = DbtProject.local(work / "dbt-incremental", database)
     project.threads = THREADS
-    full = timed_build(project, "--full-refresh")
-    no_new_data = timed_build(project)
+    full = timed_build(project, *FULL)
+    no_new_data = timed_build(project, *DAILY)
     before = count(database, "select count(*) from raw_events")
     with duckdb.connect(str(database)) as connection:
         connection.execute("insert into raw_events select * from held_back")
         connection.execute("drop table held_back")
-    return Incremental(full, no_new_data, timed_build(project), before, held)
+    return Incremental(full, no_new_data, timed_build(project, *DAILY), before, held)
+
+
+def no_data_growth(works: list[Path], rounds: int = 3) -> None:
+    """Daily builds with no new data on the incremental databases that earlier runs left
+    in each work folder (1M events, then more history), taken in turns so that a busy
+    machine slows them alike; prints the median of each and its ratio to the first."""
+    projects = [DbtProject.local(w / "dbt-incremental", w / "incremental.duckdb") for w in works]
+    seconds: list[list[tuple[float, float]]] = [[] for _ in works]  # (wall, cpu)
+    for project in projects:
+        project.threads = THREADS
+    for _ in range(rounds):
+        for project, taken in zip(projects, seconds, strict=True):
+            build = timed_build(project, *DAILY)
+            taken.append((round(build.seconds, 1), round(build.cpu_seconds, 1)))
+    first = [statistics.median(t[i] for t in seconds[0]) for i in (0, 1)]
+    for work, taken in zip(works, seconds, strict=True):
+        events = count(work / "incremental.duckdb", "select count(*) from raw_events")
+        wall, cpu = (statistics.median(t[i] for t in taken) for i in (0, 1))
+        print(
+            f"daily, no new data, {events:,} events: median wall {wall:.1f} s"
+            f" ({wall / first[0]:.2f}x), cpu {cpu:.1f} s ({cpu / first[1]:.2f}x);"
+            f" (wall, cpu) {taken}"
+        )
+        if wall > NO_DATA_GROWTH * first[0]:
+            print(f"target missed: no-data build {wall / first[0]:.2f}x > {NO_DATA_GROWTH}x")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -149,8 +198,15 @@ def main(argv: list[str] | None = None) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--tsv", type=Path, help="folder of enriched TSV files")
     source.add_argument("--duckdb", type=Path, help="DuckDB file with raw_events loaded")
+    source.add_argument(
+        "--no-data", type=Path, nargs="+", metavar="WORK",
+        help="compare no-data daily builds in work folders of earlier runs",
+    )  # fmt: skip
     parser.add_argument("--work", type=Path, default=Path(".data/bench"), help="scratch folder")
     args = parser.parse_args(argv)
+    if args.no_data:
+        no_data_growth([work.resolve() for work in args.no_data])
+        return
     work: Path = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
 
@@ -172,19 +228,25 @@ def main(argv: list[str] | None = None) -> None:
         loaded_db = args.duckdb.resolve()
 
     run = incremental(loaded_db, work)
-    print(f"{'dbt build':38} {'wall s':>8} {'models s':>9}")
+    print(
+        f"{'dbt build':38} {'wall s':>8} {'cpu s':>8} {'models s':>9} {'tests s':>8} {'tests':>6}"
+    )
     rows = [
         (f"full ({run.events:,} events)", run.full),
-        ("incremental, no new data", run.no_new_data),
-        (f"incremental (+{run.added:,} events, one day)", run.added_day),
+        ("daily, no new data", run.no_new_data),
+        (f"daily (+{run.added:,} events, one day)", run.added_day),
     ]
-    for label, timing in rows:
-        print(f"{label:38} {timing.seconds:>8.1f} {timing.model_seconds:>9.1f}")
+    for label, t in rows:
+        print(
+            f"{label:38} {t.seconds:>8.1f} {t.cpu_seconds:>8.1f} {t.model_seconds:>9.1f}"
+            f" {t.test_seconds:>8.1f} {t.tests:>6}"
+        )
     share = run.added_day.seconds / run.full.seconds
     model_share = run.added_day.model_seconds / run.full.model_seconds
     fixed = run.no_new_data.seconds
     marginal = (run.added_day.seconds - fixed) / (run.full.seconds - fixed)
-    print(f"{'incremental / full':38} {share:>8.0%} {model_share:>9.0%}")
+    cpu_share = run.added_day.cpu_seconds / run.full.cpu_seconds
+    print(f"{'incremental / full':38} {share:>8.0%} {cpu_share:>8.0%} {model_share:>9.0%}")
     print(f"{'beyond the fixed cost: day / full':38} {marginal:>8.0%}")
     if share > FULL_BUILD_SHARE:
         failures.append(f"incremental build {share:.0%} > {FULL_BUILD_SHARE:.0%} of the full build")

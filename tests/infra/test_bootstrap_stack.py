@@ -1,6 +1,11 @@
 """The bootstrap stack: local state, the state bucket and keyless CI identities."""
 
+import pytest
+
 from tests.infra.conftest import Synthesized
+
+# every infra module reads the one synthesis of the stacks: one worker builds it
+pytestmark = pytest.mark.xdist_group("infra-synth")
 
 
 def test_bootstrap_state_is_local_and_the_state_bucket_hardened(synthesized: Synthesized) -> None:

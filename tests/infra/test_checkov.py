@@ -6,7 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.infra.conftest import Synthesized
+
+# every infra module reads the one synthesis of the stacks: one worker builds it
+pytestmark = pytest.mark.xdist_group("infra-synth")
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / ".checkov.yaml"

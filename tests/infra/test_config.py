@@ -6,6 +6,9 @@ from pathlib import Path
 import pytest
 from snowplow_infra.config import ConfigError, load_all, load_environment
 
+# every infra module reads the one synthesis of the stacks: one worker builds it
+pytestmark = pytest.mark.xdist_group("infra-synth")
+
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 VALID = """
 project = "my-project-test"

@@ -10,6 +10,9 @@ from snowplow_infra.warehouse_tables import LOADER_TABLES
 
 from tests.infra.conftest import ENVIRONMENTS, Synthesized
 
+# every infra module reads the one synthesis of the stacks: one worker builds it
+pytestmark = pytest.mark.xdist_group("infra-synth")
+
 OUTPUTS = {
     "landing_bucket", "quarantine_bucket", "artifacts_bucket", "raw_dataset", "marts_dataset",
     "analytics_dataset", "loader_function", "reconcile_function", "transform_job",

@@ -4,10 +4,14 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from snowplow_infra.ci_identity import PROJECT_IAM_ADMIN
 from snowplow_infra.iam import PROJECT_LEVEL_ROLES
 
 from tests.infra.conftest import Stack, Synthesized
+
+# every infra module reads the one synthesis of the stacks: one worker builds it
+pytestmark = pytest.mark.xdist_group("infra-synth")
 
 BASIC_ROLES = {"roles/owner", "roles/editor", "roles/viewer"}
 READ_ONLY = re.compile(r"^roles/(browser|[a-z]+\.(\w*[vV]iewer|reader|securityReviewer))$")

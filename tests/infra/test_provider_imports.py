@@ -2,9 +2,13 @@
 
 import sys
 
+import pytest
 from snowplow_infra.provider import PROVIDER_PACKAGE, loaded_resource_modules
 
 from tests.infra.conftest import Synthesized
+
+# every infra module reads the one synthesis of the stacks: one worker builds it
+pytestmark = pytest.mark.xdist_group("infra-synth")
 
 
 def test_only_the_used_resource_modules_are_imported(synthesized: Synthesized) -> None:

@@ -2,6 +2,8 @@
 
 import csv
 import hashlib
+import shutil
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,18 @@ from snowplow_dbt import conformance
 
 MARTS = ("fct_sessions", "fct_page_views", "dim_users")
 ANALYTICS = ("user_engagement", "daily_active_users", "weekly_retention_cohorts")
+
+
+@dataclass(frozen=True)
+class Built:
+    """A DuckDB file built by dbt, and that build's target folder (manifest.json)."""
+
+    database: Path
+    target: Path
+
+    def copy_to(self, database: Path) -> None:
+        """A private copy of the database, for a test that writes to it."""
+        shutil.copyfile(self.database, database)
 
 
 def rows(database: Path, sql: str) -> list[dict[str, Any]]:

@@ -6,12 +6,15 @@ full build and the incremental path (run window, literal partition bounds, the
 transactional delete + insert that replaces processed sessions) run as BigQuery SQL.
 """
 
+import json
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+import sqlglot
 from google.cloud import bigquery
 from snowplow_dbt import conformance
 from snowplow_dbt.rebuild import rebuild
@@ -19,12 +22,17 @@ from snowplow_dbt.runner import DbtProject
 from snowplow_loader.cloud import tables
 from snowplow_loader.cloud.config import Config
 from snowplow_loader.contract import RAW_EVENTS
+from sqlglot import exp
 
 from tests.emulators import Emulators
 from tests.transform.helpers import expected_sessions, expected_users, session_view, user_view
 
 RAW = "snowplow_raw"
 MODELS = "snowplow"
+ANALYTICS = "snowplow_analytics"
+
+# one pytest-xdist worker builds it (Makefile: --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("bigquery-dbt")
 
 
 def query(client: bigquery.Client, sql: str) -> list[dict[str, Any]]:
@@ -49,7 +57,7 @@ def copy_raw_events(client: bigquery.Client, database: Path, where: str) -> int:
 
 
 def bigquery_project(emulators: Emulators, work: Path) -> DbtProject:
-    """The dbt project on the emulator, models in MODELS, raw events in RAW."""
+    """The dbt project on the emulator, models in MODELS and ANALYTICS, raw events in RAW."""
     return DbtProject(
         work / "dbt",
         "emulator",
@@ -58,12 +66,21 @@ def bigquery_project(emulators: Emulators, work: Path) -> DbtProject:
             "SNOWPLOW_PROJECT": emulators.project,
             "SNOWPLOW_DATASET": RAW,
             "SNOWPLOW_MODELS_DATASET": MODELS,
+            "SNOWPLOW_ANALYTICS_DATASET": ANALYTICS,
         },
     )
 
 
+@dataclass(frozen=True)
+class BigQueryBuild:
+    """The emulator's client after the two builds, and the SQL the second one ran."""
+
+    client: bigquery.Client
+    target: Path  # dbt's target folder after the incremental build: the SQL it ran
+
+
 @pytest.fixture(scope="module")
-def built(emulators: Emulators, tmp_path_factory: pytest.TempPathFactory) -> bigquery.Client:
+def bigquery_build(emulators: Emulators, tmp_path_factory: pytest.TempPathFactory) -> BigQueryBuild:
     install_dbt_shim()
     work = tmp_path_factory.mktemp("bigquery-dbt")
     events = work / "conformance.duckdb"
@@ -72,10 +89,15 @@ def built(emulators: Emulators, tmp_path_factory: pytest.TempPathFactory) -> big
     tables.ensure(client, Config(dataset=RAW), emulators.project)  # as the loader creates it
     project = bigquery_project(emulators, work)
     assert copy_raw_events(client, events, "load_file_key not like '%slice=3'") == 120
-    project.build()
+    project.build("--selector", "full")
     assert copy_raw_events(client, events, "load_file_key like '%slice=3'") == 40
-    project.build("--exclude", "resource_type:unit_test")
-    return client
+    project.build("--selector", "daily")
+    return BigQueryBuild(client, work / "dbt" / "target")
+
+
+@pytest.fixture(scope="module")
+def built(bigquery_build: BigQueryBuild) -> bigquery.Client:
+    return bigquery_build.client
 
 
 def test_dbt_build_on_bigquery_reproduces_the_expected_sessions_and_users(
@@ -139,6 +161,83 @@ def test_tables_are_partitioned_and_clustered(built: bigquery.Client) -> None:
         "fct_sessions": ("start_tstamp", ["domain_userid", "domain_sessionid"]),
         "fct_page_views": ("start_tstamp", ["domain_sessionid", "page_view_id"]),
     }
+
+
+def test_analytics_models_go_to_their_own_dataset(built: bigquery.Client) -> None:
+    def tables(dataset: str) -> set[str]:
+        return {table.table_id for table in built.list_tables(f"{built.project}.{dataset}")}
+
+    analytics = {"daily_active_users", "weekly_retention_cohorts", "user_engagement"}
+    assert tables(ANALYTICS) == analytics
+    assert not tables(MODELS) & analytics
+    (today,) = query(built, f"select count(*) as days from {ANALYTICS}.daily_active_users")
+    assert today["days"] > 0
+
+
+# The partition column of every partitioned table the incremental models read or write.
+PARTITION_COLUMNS = {"load_tstamp", "start_tstamp", "activity_date", "activity_week"}
+# Incremental models whose statements must bound a partitioned table with constants.
+# dim_users is clustered, not partitioned, and reads its users' sessions from any day;
+# the manifest appends one row per run.
+PRUNED = (
+    "staging/stg_snowplow__events",
+    "intermediate/int_snowplow__session_lifecycle",
+    "marts/fct_sessions",
+    "marts/fct_page_views",
+    "analytics/daily_active_users",
+    "analytics/weekly_retention_cohorts",
+)
+
+
+def partition_filters(sql: str) -> list[exp.Condition]:
+    """Every comparison in a WHERE clause with a partition column on its left."""
+    comparisons = (exp.GT, exp.GTE, exp.LT, exp.LTE, exp.EQ, exp.Between, exp.In)
+    return [
+        predicate
+        for statement in sqlglot.parse(sql, read="bigquery")
+        if statement is not None
+        for where in statement.find_all(exp.Where)
+        for predicate in where.find_all(*comparisons)
+        if isinstance(predicate.this, exp.Column) and predicate.this.name in PARTITION_COLUMNS
+    ]
+
+
+def test_partition_filter_check_sees_subqueries_and_columns() -> None:
+    sql = "select * from t where start_tstamp >= (select min(a) from u) and load_tstamp > t.b"
+    assert [f.sql() for f in partition_filters(sql)] == [
+        "start_tstamp >= (SELECT MIN(a) FROM u)",
+        "load_tstamp > t.b",
+    ]
+
+
+def test_incremental_sql_prunes_partitions_with_constants(bigquery_build: BigQueryBuild) -> None:
+    """The incremental build's BigQuery SQL (the model's query and the delete + insert that
+    merges it) filters partition columns with literals only: BigQuery prunes partitions on
+    constant filters, not on subqueries or other columns. The emulator target uses the
+    same adapter and SQL as `dev`/`prod`; only the connection differs."""
+    nodes = json.loads((bigquery_build.target / "manifest.json").read_text())["nodes"]
+    incremental = sorted(
+        node["original_file_path"].removeprefix("models/").removesuffix(".sql")
+        for node in nodes.values()
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "incremental"
+    )
+    assert set(PRUNED) < set(incremental)
+    for model in incremental:
+        sql = "\n;\n".join(
+            (bigquery_build.target / kind / "snowplow" / "models" / f"{model}.sql").read_text()
+            for kind in ("compiled", "run")
+        )
+        filters = partition_filters(sql)
+        for predicate in filters:
+            operands = list(predicate.expressions) or [
+                predicate.args.get(name) for name in ("expression", "low", "high")
+            ]
+            for operand in filter(None, operands):
+                assert not operand.find(exp.Select, exp.Column), (
+                    f"{model}: partition filter is not a constant: {predicate.sql('bigquery')}"
+                )
+        if model in PRUNED:
+            assert filters, f"{model}: no constant partition filter"
 
 
 def install_dbt_shim() -> None:

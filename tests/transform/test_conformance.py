@@ -3,7 +3,8 @@
 Path used: the 160 source events are written straight into raw_events by
 snowplow_dbt.conformance, bypassing the loader, because 25 of them carry event_ids
 that are not UUIDs and the loader (rightly) refuses those. Every other column keeps the
-contract's type. Then one `dbt build` on DuckDB, and the marts are compared with the
+contract's type. Then one `dbt build --selector full` on DuckDB (shared with the other
+tests), and the marts are compared with the
 expected files on the columns whose meaning does not depend on the test-only settings
 Snowplow used (see transform/CONFORMANCE.md for what is compared and what differs).
 """
@@ -12,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from snowplow_dbt import conformance
-from snowplow_dbt.runner import DbtProject
 
 from tests.transform.helpers import (
+    Built,
     expected,
     expected_sessions,
     expected_users,
@@ -24,15 +25,14 @@ from tests.transform.helpers import (
     user_view,
 )
 
+# the tests sharing the conformance build run on one pytest-xdist worker (Makefile)
+pytestmark = pytest.mark.xdist_group("conformance-build")
+
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The conformance events loaded and built once for the module's tests."""
-    work = tmp_path_factory.mktemp("conformance")
-    database = work / "snowplow.duckdb"
-    assert conformance.import_events(database) == 160
-    DbtProject.local(work / "dbt", database).build()
-    return database
+def built(conformance_built: Built) -> Path:
+    """The conformance events loaded and built once (tests/transform/conftest.py)."""
+    return conformance_built.database
 
 
 def test_every_expected_session_is_reproduced_and_no_other(built: Path) -> None:

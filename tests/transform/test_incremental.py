@@ -1,5 +1,6 @@
-"""Incremental runs: slices arriving one by one end where a full refresh ends, and
-re-running or re-loading changes nothing (DuckDB)."""
+"""Incremental runs: slices arriving one by one, built by the `daily` selector (data tests
+on the rows each run wrote), end where a full refresh ends, and re-running or re-loading
+changes nothing (DuckDB)."""
 
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from snowplow_dbt.runner import DbtProject
 from snowplow_loader.contract import RAW_EVENTS
 from snowplow_loader.duckdb_sql import DDL
 
-from tests.transform.helpers import checksums, rows
+from tests.transform.helpers import Built, checksums, rows
 from tests.transform.synthetic import Traffic, generate
 
 
@@ -20,19 +21,34 @@ def load_slices(database: Path, slices: list[int]) -> int:
         return conformance.insert_slices(connection, slices)
 
 
+@pytest.mark.xdist_group("conformance-build")
 def test_four_incremental_runs_equal_one_full_refresh(
-    dbt_local: DbtProject, duckdb_path: Path
+    dbt_local: DbtProject, duckdb_path: Path, conformance_built: Built
 ) -> None:
+    """Four daily builds (data tests on this run's rows only) end where one build of all
+    the events does (the shared conformance build: every test, on whole tables)."""
     windows = []
     for part in range(4):
         assert load_slices(duckdb_path, [part]) == 40
-        dbt_local.build()
+        dbt_local.build("--selector", "daily")
         windows.append(rows(duckdb_path, "select * from int_snowplow__incremental_manifest"))
-    incremental = checksums(duckdb_path)
 
-    dbt_local.build("--full-refresh")
-
-    assert checksums(duckdb_path) == incremental
+    assert checksums(duckdb_path) == checksums(conformance_built.database)
+    # the last run's data tests read only what it wrote
+    compiled = dbt_local.work_dir / "target" / "compiled" / "snowplow" / "models"
+    scoped = {
+        "staging/_snowplow__models.yml/unique_stg_snowplow__events_event_id.sql": (
+            "where (load_tstamp > timestamp '"
+        ),
+        "marts/_marts__models.yml/unique_fct_sessions_domain_sessionid.sql": (
+            "and domain_sessionid in (select domain_sessionid from"
+        ),
+        "analytics/_analytics__models.yml/unique_daily_active_users_activity_date.sql": (
+            "where (activity_date between date '"
+        ),
+    }
+    for test, condition in scoped.items():
+        assert condition in (compiled / test).read_text(), test
     # the runs really were incremental: each one processed only some sessions
     manifest = windows[-1]
     assert len(manifest) == 4
@@ -41,15 +57,17 @@ def test_four_incremental_runs_equal_one_full_refresh(
     assert all(
         run["sessions_processed"] < manifest[0]["sessions_processed"] + 45 for run in manifest[1:]
     )
-    assert incremental["fct_sessions"][0] == 18
+    assert checksums(duckdb_path)["fct_sessions"][0] == 18
 
 
-def test_rerun_and_reload_change_nothing(dbt_local: DbtProject, duckdb_path: Path) -> None:
-    load_slices(duckdb_path, [0, 1, 2, 3])
-    dbt_local.build()
+@pytest.mark.xdist_group("conformance-build")
+def test_rerun_and_reload_change_nothing(
+    dbt_local: DbtProject, duckdb_path: Path, conformance_built: Built
+) -> None:
+    conformance_built.copy_to(duckdb_path)  # every slice loaded and built
     first = checksums(duckdb_path)
 
-    dbt_local.build()  # the same day again
+    dbt_local.build("--selector", "daily")  # the same day again
     assert checksums(duckdb_path) == first
 
     # a day delivered twice: the same events in a second file, loaded later
@@ -62,7 +80,7 @@ def test_rerun_and_reload_change_nothing(dbt_local: DbtProject, duckdb_path: Pat
             from raw_events where load_file_key like '%slice=3'
             """
         )
-    dbt_local.build()
+    dbt_local.build("--selector", "daily")
     assert checksums(duckdb_path) == first
     sessions = rows(
         duckdb_path,
@@ -183,10 +201,10 @@ def test_late_arrivals_in_four_slices_equal_one_full_refresh(
 ) -> None:
     for part in range(4):
         load_synthetic(synthetic_source, duckdb_path, [part])
-        dbt_local.build("--exclude", "resource_type:unit_test")
+        dbt_local.build("--selector", "daily")
     incremental = checksums(duckdb_path)
 
-    dbt_local.build("--full-refresh", "--exclude", "resource_type:unit_test")
+    dbt_local.build("--full-refresh", "--selector", "full")
     assert checksums(duckdb_path) == incremental
 
     # the hand-made arrivals had the effect they were made for

@@ -6,20 +6,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from snowplow_dbt import conformance
-from snowplow_dbt.runner import DbtProject
 
-from tests.transform.helpers import rows
+from tests.transform.helpers import Built, rows
+
+# the tests sharing the conformance build run on one pytest-xdist worker (Makefile)
+pytestmark = pytest.mark.xdist_group("conformance-build")
 
 
 @pytest.fixture(scope="module")
-def manifest_and_database(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
-    work = tmp_path_factory.mktemp("project")
-    database = work / "snowplow.duckdb"
-    conformance.import_events(database)
-    DbtProject.local(work / "dbt", database).invoke("run", "--quiet")
-    manifest = json.loads((work / "dbt" / "target" / "manifest.json").read_text())
-    return manifest, database
+def manifest_and_database(conformance_built: Built) -> tuple[dict[str, Any], Path]:
+    manifest = json.loads((conformance_built.target / "manifest.json").read_text())
+    return manifest, conformance_built.database
 
 
 def models(manifest: dict[str, Any]) -> list[dict[str, Any]]:

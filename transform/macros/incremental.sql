@@ -1,5 +1,5 @@
 {#-
-  Incremental processing (DESIGN.md, "The models"): the session is the unit of work.
+  Incremental processing (SEMANTICS.md, "Incremental runs"): the session is the unit of work.
 
   Every bound a model filters a partitioned table with is computed by a query of its own
   *before* the model's query runs, and then written into the SQL as a literal, so that
@@ -101,14 +101,20 @@
     rebuild      what else a windowed rebuild (macros/rebuild.sql) deletes: 'events' (the
                  staging rows it reads again) or 'sessions' (every row of a rebuilt
                  session, so a session whose events are gone leaves)
+    scope        instead of key/keys_from/bound: the rows to replace are those matching a
+                 condition with literal bounds (analytics.sql, snowplow_replace_scope), so a
+                 recomputed day or week whose rows vanished is emptied too
   DuckDB: custom strategy `snowplow_replace`. BigQuery: dbt-bigquery only accepts its own
   strategies, so the models use `merge` and bigquery__get_merge_sql below delegates here.
 -#}
 {% macro snowplow_replace_sql(target, source, dest_columns, spec) %}
+  {%- set columns = dest_columns | map(attribute='quoted') | join(', ') -%}
+  {%- if spec.get('scope') -%}
+  delete from {{ target }} where {{ snowplow_replace_scope(spec.scope) }};
+  {% else -%}
   {%- set keys_from = ref(spec.keys_from) if spec.get('keys_from') else source -%}
   {%- set rebuild = snowplow_rebuild() if spec.get('rebuild') else none -%}
   {%- set bound = snowplow_replace_bound(spec, keys_from, target, rebuild) -%}
-  {%- set columns = dest_columns | map(attribute='quoted') | join(', ') -%}
   {%- set replaced -%}
     ({{ spec.key }} in (select {{ spec.key }} from {{ keys_from }} as keys_this_run)
     {%- if rebuild is not none and spec.rebuild == 'events' %}
@@ -125,6 +131,7 @@
    where {{ spec.bound_column }} >= {{ snowplow_timestamp_literal(bound) }}
      and {{ replaced }};
   {% endif -%}
+  {%- endif -%}
   insert into {{ target }} ({{ columns }})
   select {{ columns }} from {{ source }} as rows_this_run
 {%- endmacro %}

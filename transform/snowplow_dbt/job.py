@@ -153,10 +153,13 @@ class Job:
         return {"sources": states, "severity": "INFO" if result.success else "WARNING"}
 
     def build(self) -> dict[str, Any]:
-        flags = ["--full-refresh"] if self.args.full_refresh else []
         variables = dbt_variables(self.args)
-        if variables:  # a rebuild, as snowplow_dbt.rebuild runs it: no unit tests
-            flags += ["--exclude", "resource_type:unit_test"]
+        if self.args.full_refresh:  # every table again, so every test on whole tables
+            flags = ["--selector", "full", "--full-refresh"]
+        elif variables:  # a rebuild, as snowplow_dbt.rebuild runs it: no unit tests
+            flags = ["--exclude", "resource_type:unit_test"]
+        else:  # the scheduled run: data tests on the rows it wrote (transform/selectors.yml)
+            flags = ["--selector", "daily"]
         result = self.dbt.try_invoke("build", "--quiet", *flags, variables=variables or None)
         self._gather("manifest.json", "run_results.json")
         counts = Counter(str(node.status) for node in _results(result))

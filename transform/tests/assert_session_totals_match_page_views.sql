@@ -1,3 +1,4 @@
+{{ config(tags=["whole_table"]) }}
 -- A session's page views and engaged time are the count and sum of its page views.
 with page_views as (
 

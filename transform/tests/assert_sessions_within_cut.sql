@@ -1,3 +1,4 @@
+{{ config(tags=["whole_table"]) }}
 -- No session lasts longer than max_session_days (plus the min_visit_length of a page ping start).
 select domain_sessionid
 from {{ ref('fct_sessions') }}

@@ -1,3 +1,4 @@
+{{ config(tags=["whole_table"]) }}
 -- A user's session count equals the sessions attributed to them.
 with sessions as (
 

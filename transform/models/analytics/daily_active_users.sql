@@ -1,13 +1,33 @@
-{#- Activity per day (UTC) of session start: users, new users, sessions, engagement. -#}
+{#-
+  Activity per day (UTC) of session start: users, new users, sessions, engagement.
+  Incremental by day: the days this run touched (macros/analytics.sql) are recomputed
+  from fct_sessions and dim_users and replace their stored rows; other days keep theirs.
+-#}
+-- the days this run touched come from (macros/analytics.sql):
+-- depends_on: {{ ref('int_snowplow__sessions_this_run') }}
+-- depends_on: {{ ref('int_snowplow__session_lifecycle') }}
+-- depends_on: {{ ref('int_snowplow__users_this_run') }}
 {{
   config(
+    incremental_strategy=snowplow_incremental_strategy(),
+    meta={'snowplow_replace': {'scope': 'days_touched'}},
     partition_by=snowplow_partition_by('activity_date', 'date'),
   )
 }}
 
+{%- set days = snowplow_model_days_touched() if is_incremental() else none %}
+
 with sessions as (
 
     select * from {{ ref('fct_sessions') }}
+    {%- if is_incremental() %}
+    {%- if days is none %}
+    where false
+    {%- else %}
+    where start_tstamp >= {{ snowplow_date_start(days.first) }}
+      and start_tstamp < {{ snowplow_date_start(days.last + modules.datetime.timedelta(days=1)) }}
+    {%- endif %}
+    {%- endif %}
 
 ),
 

@@ -3,12 +3,18 @@
   Recency is measured against the latest session end in the data (not the clock), so a
   rebuild of the same data gives the same answer.
 
+  A view over dim_users, which is incremental by user: every new day moves the reference
+  date, and with it the recency (and maybe the segment) of every user, so a stored table
+  would be rewritten whole each day; the view costs nothing to build and reads what a
+  table would hold.
+
   Segments, first match wins:
     lapsed          no session in the last snowplow__lapsed_after_days days
     loyal           active on 3+ days with a bounce rate under 50 %
     engaged         at least one engaged session
     bounced         every session bounced
 -#}
+{{ config(materialized='view') }}
 {%- set lapsed_after_days = var('snowplow__lapsed_after_days') -%}
 
 with users as (
@@ -19,8 +25,9 @@ with users as (
 
 reference as (
 
+    -- the latest end of any user's last session: the latest session in the data
     select cast(max(end_tstamp) as date) as reference_date
-    from {{ ref('fct_sessions') }}
+    from users
 
 ),
 

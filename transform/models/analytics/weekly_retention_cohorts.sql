@@ -1,7 +1,25 @@
 {#-
   Weekly retention: users grouped by the ISO week (Monday) of their first session; for
   each later week, how many of them had a session. Week 0 is the cohort itself (100 %).
+
+  Incremental by week: a row can only change when its cohort week or its activity week
+  holds a day this run touched (macros/analytics.sql). Rows active from the first such
+  week on, of cohorts up to the last such week, are recomputed and replace the stored ones.
 -#}
+-- the days this run touched come from (macros/analytics.sql):
+-- depends_on: {{ ref('int_snowplow__sessions_this_run') }}
+-- depends_on: {{ ref('int_snowplow__session_lifecycle') }}
+-- depends_on: {{ ref('int_snowplow__users_this_run') }}
+{{
+  config(
+    incremental_strategy=snowplow_incremental_strategy(),
+    meta={'snowplow_replace': {'scope': 'weeks_touched'}},
+    partition_by=snowplow_partition_by('activity_week', 'date'),
+  )
+}}
+
+{%- set weeks = snowplow_weeks_touched(snowplow_model_days_touched()) if is_incremental() else none %}
+
 with users as (
 
     select
@@ -18,6 +36,13 @@ activity as (
         {{ snowplow_week_start('start_date') }} as activity_week
     from {{ ref('fct_sessions') }}
     where domain_userid is not null
+    {%- if is_incremental() %}
+    {%- if weeks is none %}
+      and false
+    {%- else %}
+      and start_tstamp >= {{ snowplow_date_start(weeks.first) }}
+    {%- endif %}
+    {%- endif %}
 
 ),
 
@@ -33,12 +58,16 @@ retained as (
 
     select
         users.cohort_week,
+        activity.activity_week,
         cast({{ snowplow_days_between('users.cohort_week', 'activity.activity_week') }} / 7 as {{ dbt.type_int() }}) as weeks_since_first_session,
         count(*) as active_users
     from users
     inner join activity
         on activity.domain_userid = users.domain_userid
-    group by 1, 2
+    {%- if weeks is not none %}
+    where users.cohort_week <= {{ snowplow_date_literal(weeks.last) }}
+    {%- endif %}
+    group by 1, 2, 3
 
 )
 
@@ -46,6 +75,7 @@ select
     {{ snowplow_surrogate_key(['retained.cohort_week', 'retained.weeks_since_first_session']) }} as cohort_week_key,
     retained.cohort_week,
     retained.weeks_since_first_session,
+    retained.activity_week,
     cohort_sizes.cohort_users,
     retained.active_users,
     {{ snowplow_safe_ratio('retained.active_users', 'cohort_sizes.cohort_users') }} as retention_rate
