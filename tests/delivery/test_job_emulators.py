@@ -15,10 +15,10 @@ from snowplow_loader.cloud import tables
 from snowplow_loader.cloud.config import Config
 from snowplow_loader.contract import RAW_EVENTS
 
-from tests.delivery.conftest import JobRun, load_sample, run_job
 from tests.delivery.metadata_server import metadata_server
 from tests.emulators import Emulators
-from tests.transform.test_bigquery_emulator import install_dbt_shim
+from tests.support.dbt_bigquery import install_dbt_shim
+from tests.support.job import JobRun, load_sample, run_job
 
 # a full dbt build through the emulator: about a minute, more on a busy machine
 pytestmark = pytest.mark.slow

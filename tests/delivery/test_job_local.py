@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from snowplow_dbt.artifacts import ARTIFACTS
 
-from tests.delivery.conftest import LocalRun, run_job
+from tests.support.job import LocalRun, run_job
 from tests.transform.helpers import rows
 
 # one job run (parse, freshness, build, docs, sync) plus two short ones: tens of seconds

@@ -1,69 +1,14 @@
-"""Every stack synthesized once per test session with ``cdktf.Testing``, parsed to dicts.
+"""Every stack synthesized once per test session (tests/support/synthesis.py).
 
 Synthesis starts a Node process and loads the provider's jsii assembly (~5-10 s), so the
 tests share one synthesis and assert on the Terraform JSON it produced.
 """
 
-import json
-import os
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
 import pytest
-from snowplow_infra.config import BootstrapConfig, EnvironmentConfig, load_all
 
-# Node 20 is what this machine has; jsii's end-of-life banner would bury test output
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-
-Stack = dict[str, Any]
-ENVIRONMENTS = ("dev", "prod")  # the committed environment files
-
-
-@dataclass(frozen=True)
-class Synthesized:
-    """The Terraform JSON of each stack, its file on disk and the configs behind it."""
-
-    stacks: dict[str, Stack]
-    texts: dict[str, str]
-    files: dict[str, Path]
-    bootstrap: BootstrapConfig
-    environments: dict[str, EnvironmentConfig]
-
-    def resources(self, stack: str, resource_type: str) -> list[Stack]:
-        return list(self.stacks[stack].get("resource", {}).get(resource_type, {}).values())
-
-    def one(self, stack: str, resource_type: str, **matching: object) -> Stack:
-        """The single resource of that type whose top-level fields have these values."""
-        found = [
-            resource
-            for resource in self.resources(stack, resource_type)
-            if all(resource.get(key) == value for key, value in matching.items())
-        ]
-        assert len(found) == 1, f"{stack}: {len(found)} {resource_type} match {matching}"
-        return found[0]
+from tests.support.synthesis import Synthesized, synthesize
 
 
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    from cdktf import TerraformStack, Testing
-    from snowplow_infra.app import build_app
-
-    app = build_app(Testing.app())
-    folder = tmp_path_factory.mktemp("stacks")
-    texts, files = {}, {}
-    for child in app.node.children:
-        if isinstance(child, TerraformStack):
-            name = child.node.id
-            texts[name] = Testing.synth(child)
-            files[name] = folder / name / "cdk.tf.json"
-            files[name].parent.mkdir()
-            files[name].write_text(texts[name])
-    bootstrap, environments = load_all()
-    return Synthesized(
-        stacks={name: json.loads(text) for name, text in texts.items()},
-        texts=texts,
-        files=files,
-        bootstrap=bootstrap,
-        environments={environment.name: environment for environment in environments},
-    )
+    return synthesize(tmp_path_factory.mktemp("stacks"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.infra.conftest import Synthesized
+from tests.support.synthesis import Synthesized
 
 # every infra module reads the one synthesis of the stacks: one worker builds it
 pytestmark = pytest.mark.xdist_group("infra-synth")

@@ -8,7 +8,7 @@ from snowplow_infra.loader_archive import build_archive
 from snowplow_infra.loader_function import LOADER_FUNCTION, RECONCILE_TIMEOUT_SECONDS
 from snowplow_infra.warehouse_tables import LOADER_TABLES
 
-from tests.infra.conftest import ENVIRONMENTS, Synthesized
+from tests.support.synthesis import ENVIRONMENTS, Synthesized
 
 # every infra module reads the one synthesis of the stacks: one worker builds it
 pytestmark = pytest.mark.xdist_group("infra-synth")

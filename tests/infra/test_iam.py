@@ -8,7 +8,7 @@ import pytest
 from snowplow_infra.ci_identity import PROJECT_IAM_ADMIN
 from snowplow_infra.iam import PROJECT_LEVEL_ROLES
 
-from tests.infra.conftest import Stack, Synthesized
+from tests.support.synthesis import Stack, Synthesized
 
 # every infra module reads the one synthesis of the stacks: one worker builds it
 pytestmark = pytest.mark.xdist_group("infra-synth")

@@ -5,7 +5,7 @@ import sys
 import pytest
 from snowplow_infra.provider import PROVIDER_PACKAGE, loaded_resource_modules
 
-from tests.infra.conftest import Synthesized
+from tests.support.synthesis import Synthesized
 
 # every infra module reads the one synthesis of the stacks: one worker builds it
 pytestmark = pytest.mark.xdist_group("infra-synth")

@@ -6,67 +6,11 @@ with the column names their YAML declares, filled with a few deterministic rows.
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import duckdb
 import pytest
-import yaml
 from snowplow_sheets.fake import FakeSheets
-from snowplow_sheets.pacing import Backoff
-from snowplow_sheets.sheets_api import Pacing, SheetsApi, service
 
-REPO = Path(__file__).resolve().parents[2]
-MODEL_FILES = [
-    REPO / "transform" / "models" / "marts" / "_marts__models.yml",
-    REPO / "transform" / "models" / "analytics" / "_analytics__models.yml",
-]
-ROW_COUNTS = {
-    "fct_sessions": 120,
-    "dim_users": 60,
-    "user_engagement": 60,
-    "daily_active_users": 30,
-    "weekly_retention_cohorts": 20,
-}
-
-
-def model_columns() -> dict[str, list[str]]:
-    """Column names per model, as the dbt YAML declares them."""
-    found: dict[str, list[str]] = {}
-    for path in MODEL_FILES:
-        for model in yaml.safe_load(path.read_text())["models"]:
-            found[model["name"]] = [column["name"] for column in model["columns"]]
-    return found
-
-
-def _expression(column: str) -> str:
-    """A deterministic value of a plausible type for a column, from its name."""
-    if column.endswith("_tstamp"):
-        return "timestamp '2026-11-01 00:00:00' + to_minutes(i::bigint)"
-    if column.endswith("_date") or column == "cohort_week":
-        return "date '2026-11-01' + (i % 30)::int"
-    if column.startswith("is_"):
-        return "i % 2 = 0"
-    if column.endswith(("_rate", "_s")):
-        return "round(i / 7.0, 3)"
-    if column.endswith(("sessions", "users", "views", "days", "events", "idx")) or column in (
-        "weeks_since_first_session",
-        "recency_days",
-    ):
-        return "i % 17"
-    return f"'{column}-' || i"
-
-
-def build_warehouse(path: Path, rows: dict[str, int]) -> Path:
-    """Tables in schema main, one per model, with the model's column names."""
-    columns = model_columns()
-    with duckdb.connect(str(path)) as connection:
-        for model, count in rows.items():
-            select = ", ".join(f"{_expression(c)} as {c}" for c in columns[model])
-            connection.execute(
-                f"create or replace table main.{model} as "
-                f"select {select} from range({count}) as r(i)"
-            )
-    return path
+from tests.support.sheets import ROW_COUNTS, build_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -78,13 +22,3 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fake() -> Iterator[FakeSheets]:
     with FakeSheets().running() as running:
         yield running
-
-
-def api_for(fake: FakeSheets, **pacing: Any) -> SheetsApi:
-    """The real google-api-python-client, pointed at the fake, with fast test pacing."""
-    settings: dict[str, Any] = {"backoff": Backoff(base=0.005, cap=0.05)} | pacing
-    return SheetsApi(
-        service(connected=False, endpoint=fake.endpoint),
-        fake.spreadsheet.spreadsheet_id,
-        Pacing(**settings),
-    )

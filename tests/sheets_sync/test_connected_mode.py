@@ -12,7 +12,7 @@ from snowplow_sheets.source import BigQuerySource
 from snowplow_sheets.sync import sync
 from snowplow_sheets.writer import Run
 
-from tests.sheets_sync.conftest import api_for
+from tests.support.sheets import api_for
 
 PROJECT = "my-project-dev"
 CONNECTED = SyncConfig(

@@ -14,7 +14,7 @@ from snowplow_sheets.sync import sync
 from snowplow_sheets.table import LimitError
 from snowplow_sheets.writer import Run
 
-from tests.sheets_sync.conftest import api_for
+from tests.support.sheets import api_for
 
 
 def warehouse_with(path: Path, sql: str) -> Path:

@@ -15,7 +15,7 @@ from snowplow_sheets.source import DuckDBSource
 from snowplow_sheets.sync import sync
 from snowplow_sheets.writer import Run
 
-from tests.sheets_sync.conftest import api_for
+from tests.support.sheets import api_for
 
 COLUMNS = 10
 BIG_ROWS = 100_000  # + metadata row and header: 1,000,020 cells

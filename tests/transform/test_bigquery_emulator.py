@@ -25,6 +25,7 @@ from snowplow_loader.contract import RAW_EVENTS
 from sqlglot import exp
 
 from tests.emulators import Emulators
+from tests.support.dbt_bigquery import install_dbt_shim
 from tests.transform.helpers import expected_sessions, expected_users, session_view, user_view
 
 RAW = "snowplow_raw"
@@ -238,32 +239,6 @@ def test_incremental_sql_prunes_partitions_with_constants(bigquery_build: BigQue
                 )
         if model in PRUNED:
             assert filters, f"{model}: no constant partition filter"
-
-
-def install_dbt_shim() -> None:
-    """Let dbt-bigquery run against the emulator (test use only).
-
-    After a CREATE TABLE AS SELECT or a SELECT, dbt-bigquery reads the job's destination
-    table to report a row count; the emulator leaves the destination empty, and
-    `Client.get_table(None)` fails. With the shim, a missing destination yields a table
-    of unknown size. Installing it twice is harmless.
-    """
-    if getattr(bigquery.Client.get_table, "_snowplow_shim", False):
-        return
-    original = bigquery.Client.get_table
-
-    def get_table(self: bigquery.Client, table: object, *args: object, **kwargs: object) -> object:
-        if table is None:
-            return _UnknownTable()
-        return original(self, table, *args, **kwargs)  # type: ignore[arg-type]
-
-    get_table._snowplow_shim = True  # type: ignore[attr-defined]
-    bigquery.Client.get_table = get_table  # type: ignore[method-assign,assignment]
-
-
-class _UnknownTable:
-    num_rows = None
-    schema: tuple[bigquery.SchemaField, ...] = ()
 
 
 @pytest.mark.slow
