@@ -1,5 +1,5 @@
 # Two commands do all set-up: `make demo` runs the pipeline on the embedded engine,
-# `make test` runs every check. Both install what they need on a fresh machine.
+# `make test` runs every check but the slow tests, which `make test-slow` runs (CI: both).
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 PYTHON ?= python
@@ -9,7 +9,7 @@ DATA := .data
 export UV_COMPILE_BYTECODE := 1
 export SNOWPLOW_DUCKDB := $(CURDIR)/$(DATA)/snowplow.duckdb
 
-.PHONY: setup demo rebuild test lint pytest bench synth contract clean
+.PHONY: setup demo rebuild test test-slow lint pytest bench synth contract clean
 
 setup:  ## install uv into the pyenv Python that .python-version selects, then the lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13), \
@@ -28,7 +28,10 @@ rebuild: setup  ## re-derive the sessions touching [FROM, TO) (YYYY-MM-DD, TO ex
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make rebuild FROM=YYYY-MM-DD TO=YYYY-MM-DD" >&2; exit 2; }
 	@$(RUN) python -m snowplow_dbt.rebuild --from "$(FROM)" --to "$(TO)"
 
-test: setup lint pytest  ## every check CI runs
+test: setup lint pytest  ## the README's test command: lint and every test not marked slow
+
+test-slow: setup  ## the slow tests (dbt builds, emulators end to end): CI's second step
+	@$(RUN) pytest -n auto --dist loadgroup -m slow
 
 lint:
 	@$(RUN) ruff check .
@@ -36,7 +39,7 @@ lint:
 	@$(RUN) mypy .
 
 pytest:
-	@$(RUN) pytest -n auto --dist loadgroup  # one worker per module or xdist_group: shared builds run once
+	@$(RUN) pytest -n auto --dist loadgroup -m 'not slow'  # a module or xdist_group per worker
 
 bench: setup  ## measure the figures the README quotes (minutes; not part of the tests)
 	@$(RUN) python functions/bench_loader.py

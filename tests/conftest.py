@@ -13,11 +13,19 @@ def emulators(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulators]:
         yield started
 
 
+# Every test of these folders drives dbt builds or the Cloud Function through the
+# emulators: seconds to minutes each. They are `slow`: `make test-slow` runs them (CI's
+# second step), `make test` the rest in under 3 minutes. A slow test elsewhere says so.
+SLOW_FOLDERS = ("tests/cloud_function/", "tests/transform/")
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With `--dist loadgroup` (Makefile) a module's tests run on one worker, so what its
-    module fixtures build (a dbt run, a synthesis) is built once; a module that shares a
-    session fixture with others names a wider `xdist_group` itself."""
+    """Mark the slow folders; and with `--dist loadgroup` (Makefile) run a module's tests
+    on one worker, so what its module fixtures build (a dbt run, a synthesis) is built
+    once; a module that shares a session fixture with others names a wider group itself."""
     for item in items:
+        if item.nodeid.startswith(SLOW_FOLDERS):
+            item.add_marker(pytest.mark.slow)
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
