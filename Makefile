@@ -9,7 +9,7 @@ DATA := .data
 export UV_COMPILE_BYTECODE := 1
 export SNOWPLOW_DUCKDB := $(CURDIR)/$(DATA)/snowplow.duckdb
 
-.PHONY: setup demo rebuild test test-slow lint pytest bench synth contract clean
+.PHONY: setup demo rebuild test test-slow lint lint-sql pytest bench synth contract clean
 
 setup:  ## install uv into the pyenv Python that .python-version selects, then the lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13), \
@@ -37,6 +37,9 @@ lint:
 	@$(RUN) ruff check .
 	@$(RUN) ruff format --check .
 	@$(RUN) mypy .
+
+lint-sql:  ## sqlfluff on the dbt project (CI runs it beside the tests)
+	@$(RUN) sqlfluff lint transform
 
 pytest:
 	@$(RUN) pytest -n auto --dist loadgroup -m 'not slow'  # a module or xdist_group per worker
