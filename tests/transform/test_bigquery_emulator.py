@@ -101,19 +101,24 @@ def built(bigquery_build: BigQueryBuild) -> bigquery.Client:
     return bigquery_build.client
 
 
-def test_dbt_build_on_bigquery_reproduces_the_expected_sessions_and_users(
-    built: bigquery.Client,
-) -> None:
+def assert_sessions_and_users_expected(client: bigquery.Client) -> None:
+    """fct_sessions and dim_users equal Snowplow's expected sessions and users."""
     sessions = {
         row["domain_sessionid"]: session_view(row)
-        for row in query(built, f"select * from {MODELS}.fct_sessions")
+        for row in query(client, f"select * from {MODELS}.fct_sessions")
     }
     assert sessions == expected_sessions()
     users = {
         row["domain_userid"]: user_view(row)
-        for row in query(built, f"select * from {MODELS}.dim_users")
+        for row in query(client, f"select * from {MODELS}.dim_users")
     }
     assert users == expected_users()
+
+
+def test_dbt_build_on_bigquery_reproduces_the_expected_sessions_and_users(
+    built: bigquery.Client,
+) -> None:
+    assert_sessions_and_users_expected(built)
 
 
 def test_sessions_and_page_views_carry_the_stitched_user_id(built: bigquery.Client) -> None:
@@ -253,16 +258,7 @@ def test_windowed_rebuild_reproduces_the_sessions_on_bigquery(
         date(2021, 3, 2),
         date(2021, 3, 3),
     )
-    sessions = {
-        row["domain_sessionid"]: session_view(row)
-        for row in query(built, f"select * from {MODELS}.fct_sessions")
-    }
-    assert sessions == expected_sessions()
-    users = {
-        row["domain_userid"]: user_view(row)
-        for row in query(built, f"select * from {MODELS}.dim_users")
-    }
-    assert users == expected_users()
+    assert_sessions_and_users_expected(built)
     (run,) = query(
         built,
         f"select * from {MODELS}.int_snowplow__incremental_manifest"
