@@ -31,7 +31,7 @@ lint:
 	@$(RUN) mypy .
 
 pytest:
-	@$(RUN) pytest -n auto --dist loadfile  # a file's tests share its built fixtures
+	@$(RUN) pytest -n auto --dist loadgroup  # an xdist_group shares its built fixtures
 
 bench: setup  ## measure the figures the README quotes (minutes; not part of the tests)
 	@$(RUN) python functions/bench_loader.py
