@@ -29,6 +29,9 @@ RAW = "snowplow_raw"
 MODELS = "snowplow"
 ANALYTICS = "snowplow_analytics"
 
+# one pytest-xdist worker builds it (Makefile: --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("bigquery-dbt")
+
 
 def query(client: bigquery.Client, sql: str) -> list[dict[str, Any]]:
     return [dict(row.items()) for row in client.query_and_wait(sql)]

@@ -25,6 +25,9 @@ from tests.transform.helpers import (
     user_view,
 )
 
+# the tests sharing the conformance build run on one pytest-xdist worker (Makefile)
+pytestmark = pytest.mark.xdist_group("conformance-build")
+
 
 @pytest.fixture(scope="module")
 def built(conformance_built: Built) -> Path:

@@ -21,6 +21,7 @@ def load_slices(database: Path, slices: list[int]) -> int:
         return conformance.insert_slices(connection, slices)
 
 
+@pytest.mark.xdist_group("conformance-build")
 def test_four_incremental_runs_equal_one_full_refresh(
     dbt_local: DbtProject, duckdb_path: Path, conformance_built: Built
 ) -> None:
@@ -59,6 +60,7 @@ def test_four_incremental_runs_equal_one_full_refresh(
     assert checksums(duckdb_path)["fct_sessions"][0] == 18
 
 
+@pytest.mark.xdist_group("conformance-build")
 def test_rerun_and_reload_change_nothing(
     dbt_local: DbtProject, duckdb_path: Path, conformance_built: Built
 ) -> None:

@@ -9,6 +9,9 @@ import pytest
 
 from tests.transform.helpers import Built, rows
 
+# the tests sharing the conformance build run on one pytest-xdist worker (Makefile)
+pytestmark = pytest.mark.xdist_group("conformance-build")
+
 
 @pytest.fixture(scope="module")
 def manifest_and_database(conformance_built: Built) -> tuple[dict[str, Any], Path]:
