@@ -80,7 +80,9 @@ class BigQueryBuild:
     target: Path  # dbt's target folder after the incremental build: the SQL it ran
 
 
-@pytest.fixture(scope="module")
+# session scope: xdist may interleave another module's tests on the same worker, which
+# would tear a module-scoped build down and build it again
+@pytest.fixture(scope="session")
 def bigquery_build(emulators: Emulators, tmp_path_factory: pytest.TempPathFactory) -> BigQueryBuild:
     install_dbt_shim()
     work = tmp_path_factory.mktemp("bigquery-dbt")
@@ -96,7 +98,7 @@ def bigquery_build(emulators: Emulators, tmp_path_factory: pytest.TempPathFactor
     return BigQueryBuild(client, work / "dbt" / "target")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(bigquery_build: BigQueryBuild) -> bigquery.Client:
     return bigquery_build.client
 
