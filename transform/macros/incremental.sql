@@ -137,7 +137,7 @@
 {%- endmacro %}
 
 {#- The literal lower bound of the rows to replace; none when the key set is empty. -#}
-{% macro snowplow_replace_bound(spec, keys_from, target, rebuild) %}
+{% macro snowplow_replace_bound(spec, keys_from, target=none, rebuild=none) %}
   {% if spec.bound == 'none' %}
     {{ return(none) }}
   {% elif rebuild is not none and spec.bound == 'stg_copies' %}

@@ -70,7 +70,7 @@
   {% elif name == 'int_snowplow__session_lifecycle' %}
     {{ return('last_load_tstamp > ' ~ since) }}
   {% elif name in ['fct_sessions', 'fct_page_views'] %}
-    {% set bound = snowplow_replace_bound({'bound': 'session_start'}, sessions, none, none) %}
+    {% set bound = snowplow_replace_bound({'bound': 'session_start'}, sessions) %}
     {% if bound is none %}{{ return('false') }}{% endif %}
     {{ return('start_tstamp >= ' ~ snowplow_timestamp_literal(bound)
               ~ ' and domain_sessionid in (select domain_sessionid from ' ~ sessions ~ ')') }}
