@@ -4,10 +4,9 @@ Infra (the CDKTF loader construct) reads these constants instead of repeating th
 ``functions/bench_cloud.py`` (run by ``make bench``) re-measures the figures.
 
 Measured on the reference machine (2 cores), with the Google clients loaded:
-- cold import of ``main.py``: 0.14 s median on an idle machine (from the whole
-  folder); from the deployed bundle 0.55 s with the two cores shared by several
-  heavy jobs (the settings and the clients, 0.5-0.8 s idle, load on the first event
-  instead);
+- cold import of ``main.py`` from the deployed bundle: 0.22 s median (2026-12-01,
+  `bench_cloud.py` run alone); the settings and the Google clients, 0.9-1.0 s, load on
+  the first event instead;
 - the stager: 125-190 MB/s of enriched text (gzip is the slower), peak RSS 150-170
   MiB for a 366 MiB and a 1.4 GiB file alike: memory does not grow with the file.
 
