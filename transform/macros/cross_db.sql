@@ -141,3 +141,21 @@
 {% macro bigquery__snowplow_regexp_contains(value, pattern) -%}
   regexp_contains({{ value }}, r'{{ pattern }}')
 {%- endmacro %}
+
+{#- Rows of `relation` matching `condition`, as a WHERE condition on it. A selective
+    lookup (stored copies of this run's event_ids) in a table whose matching rows are spread
+    over every row group: DuckDB would decompress every column of every row group the
+    condition's columns touch; finding the row ids on those columns alone, then fetching
+    the few rows whole, keeps the lookup flat in the table's size. BigQuery reads columns,
+    not row groups: the condition as it is. -#}
+{% macro snowplow_rows_where(relation, condition) -%}
+  {{ return(adapter.dispatch('snowplow_rows_where')(relation, condition)) }}
+{%- endmacro %}
+
+{% macro duckdb__snowplow_rows_where(relation, condition) -%}
+  rowid in (select rowid from {{ relation }} where {{ condition }})
+{%- endmacro %}
+
+{% macro bigquery__snowplow_rows_where(relation, condition) -%}
+  {{ condition }}
+{%- endmacro %}

@@ -68,12 +68,14 @@ events as (
 
     select events.*
     from {{ ref('stg_snowplow__events') }} as events
-    inner join sessions_to_process
-        on sessions_to_process.domain_sessionid = events.domain_sessionid
     {%- if scan_from is none %}
     where false
     {%- else %}
-    where events.load_tstamp >= {{ snowplow_timestamp_literal(scan_from) }}
+    {%- set processed %}
+        load_tstamp >= {{ snowplow_timestamp_literal(scan_from) }}
+        and domain_sessionid in (select domain_sessionid from sessions_to_process)
+    {%- endset %}
+    where {{ snowplow_rows_where(ref('stg_snowplow__events'), processed) }}
       and {{ snowplow_human_traffic('events') }}
     {%- endif %}
 

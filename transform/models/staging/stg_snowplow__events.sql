@@ -164,11 +164,14 @@ candidates as (
     {%- if copies_from is none %}
     where false
     {%- else %}
-    where load_tstamp >= {{ snowplow_timestamp_literal(copies_from) }}
-      and event_id in (select event_id from renamed)
-      {%- if rebuild is not none %}
-      and not {{ snowplow_in_rebuild_scan(rebuild) }}
-      {%- endif %}
+    {%- set copies %}
+        load_tstamp >= {{ snowplow_timestamp_literal(copies_from) }}
+        and event_id in (select event_id from renamed)
+        {%- if rebuild is not none %}
+        and not {{ snowplow_in_rebuild_scan(rebuild) }}
+        {%- endif %}
+    {%- endset %}
+    where {{ snowplow_rows_where(this, copies) }}
     {%- endif %}
     {%- endif %}
 
