@@ -171,7 +171,7 @@ def incremental(source: Path, work: Path) -> Incremental:
     shutil.copyfile(database, floor_database)
     floor = DbtProject.local(work / "dbt-floor", floor_database)
     floor.threads = THREADS
-    floor.invoke("parse")  # the builds above reuse a parse too
+    floor.invoke("parse", "--quiet")  # the builds above reuse a parse too
     floor_build = timed_build(floor, *DAILY, "--empty")
     floor_database.unlink()
     return Incremental(full, no_new_data, added_day, floor_build, before, held)
