@@ -142,12 +142,12 @@
   regexp_contains({{ value }}, r'{{ pattern }}')
 {%- endmacro %}
 
-{#- Rows of `relation` matching `condition`, as a WHERE condition on it. A selective
-    lookup (stored copies of this run's event_ids) in a table whose matching rows are spread
-    over every row group: DuckDB would decompress every column of every row group the
-    condition's columns touch; finding the row ids on those columns alone, then fetching
-    the few rows whole, keeps the lookup flat in the table's size. BigQuery reads columns,
-    not row groups: the condition as it is. -#}
+{#- A WHERE condition on `relation`: its rows matching `condition`. When those rows are
+    few but spread over all of a DuckDB table's row groups (stored copies of this run's
+    event_ids after a full refresh), a plain filter decompresses every column of every
+    row group; finding the row ids on the condition's columns first, then fetching those
+    rows whole, keeps the lookup flat in the table's size. BigQuery reads columns, not
+    row groups: there it is the condition itself. -#}
 {% macro snowplow_rows_where(relation, condition) -%}
   {{ return(adapter.dispatch('snowplow_rows_where')(relation, condition)) }}
 {%- endmacro %}
