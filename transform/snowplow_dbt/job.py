@@ -29,14 +29,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from dbt.cli.main import dbtRunnerResult
 
 from snowplow_dbt.artifacts import Destination, destination
-from snowplow_dbt.rebuild import rebuild_vars
+from snowplow_dbt.rebuild import WITHOUT_UNIT_TESTS, add_window_arguments, rebuild_vars
 from snowplow_dbt.runner import PROJECT_DIR, DbtProject, failures
 
 REPO_ROOT = PROJECT_DIR.parent
@@ -72,20 +72,7 @@ class Settings:
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="snowplow-job", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--from",
-        dest="start",
-        type=date.fromisoformat,
-        metavar="YYYY-MM-DD",
-        help="windowed rebuild: first day of the window",
-    )
-    parser.add_argument(
-        "--to",
-        dest="end",
-        type=date.fromisoformat,
-        metavar="YYYY-MM-DD",
-        help="windowed rebuild: day after the window (exclusive)",
-    )
+    add_window_arguments(parser, required=False)
     parser.add_argument("--full-refresh", action="store_true", help="rebuild every model")
     parser.add_argument(
         "--run-id",
@@ -157,7 +144,7 @@ class Job:
         if self.args.full_refresh:  # every table again, so every test on whole tables
             flags = ["--selector", "full", "--full-refresh"]
         elif variables:  # a rebuild, as snowplow_dbt.rebuild runs it: no unit tests
-            flags = ["--exclude", "resource_type:unit_test"]
+            flags = list(WITHOUT_UNIT_TESTS)
         else:  # the scheduled run: data tests on the rows it wrote (transform/selectors.yml)
             flags = ["--selector", "daily"]
         result = self.dbt.try_invoke("build", "--quiet", *flags, variables=variables or None)

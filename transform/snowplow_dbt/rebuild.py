@@ -28,24 +28,35 @@ def rebuild_vars(start: date, end: date) -> dict[str, str]:
     return {"snowplow__rebuild_from": start.isoformat(), "snowplow__rebuild_to": end.isoformat()}
 
 
+# A rebuild's `dbt build` leaves out the unit tests: they check the models' logic on
+# fixtures, which the ordinary builds do.
+WITHOUT_UNIT_TESTS = ("--exclude", "resource_type:unit_test")
+
+
+def add_window_arguments(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    """--from/--to, as this module and `snowplow-job` both take them."""
+    for flag, dest, text in (
+        ("--from", "start", "windowed rebuild: first day"),
+        ("--to", "end", "windowed rebuild: day after the last (exclusive)"),
+    ):
+        parser.add_argument(
+            flag, dest=dest, type=date.fromisoformat, required=required, metavar="YYYY-MM-DD",
+            help=text,
+        )  # fmt: skip
+
+
 def rebuild(project: DbtProject, start: date, end: date, *args: str) -> dbtRunnerResult:
     """Rebuild the sessions touching [start, end) and what is built on them.
 
-    Runs `dbt build` without the unit tests (they check the models' logic on fixtures,
-    which the ordinary builds do); `args` are added (e.g. "--threads", "1"). Raises
+    Runs `dbt build` WITHOUT_UNIT_TESTS; `args` are added (e.g. "--threads", "1"). Raises
     DbtError when a model or data test fails, ValueError for an empty window.
     """
-    return project.build(
-        "--exclude", "resource_type:unit_test", *args, variables=rebuild_vars(start, end)
-    )
+    return project.build(*WITHOUT_UNIT_TESTS, *args, variables=rebuild_vars(start, end))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--from", dest="start", type=date.fromisoformat, required=True,
-                        help="first day of the window, YYYY-MM-DD")  # fmt: skip
-    parser.add_argument("--to", dest="end", type=date.fromisoformat, required=True,
-                        help="day after the window, YYYY-MM-DD (exclusive)")  # fmt: skip
+    add_window_arguments(parser, required=True)
     arguments = parser.parse_args(argv)
     project = DbtProject(
         REPO_ROOT / ".data" / "dbt", os.environ.get("SNOWPLOW_DBT_TARGET", "local")
