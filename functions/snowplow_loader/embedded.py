@@ -38,7 +38,7 @@ CHECKPOINT_THRESHOLD = "256MB"
 # Memory does not bound it: a read streams under MEMORY_LIMIT whatever its size. Each
 # batch after the first appends beside the partly filled row groups the one before left,
 # and the closing checkpoint merges them (DuckDB's vacuum): 1M events as two batches of
-# 0.9 GB spent 4 s there, a quarter of the load, against nothing as one batch.
+# 0.9 GB spent 4 s there, a fifth of the load, against nothing as one batch.
 BATCH_BYTES = 4 * 1024 * 1024 * 1024
 BATCH_FILES = 1000
 
