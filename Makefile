@@ -44,13 +44,15 @@ lint-sql:  ## sqlfluff on the dbt project (CI runs it beside the tests)
 pytest:
 	@$(RUN) pytest -n auto --dist loadgroup -m 'not slow'  # a module or xdist_group per worker
 
-bench: setup  ## measure the figures the README quotes (minutes; not part of the tests)
+bench: setup  ## measure every figure and write BENCHMARKS.md (minutes; not part of the tests)
+	@$(RUN) python -m snowplow_sample.benchmarks reset
 	@$(RUN) python functions/bench_loader.py
 	@$(RUN) python transform/bench.py --tsv $(DATA)/bench/events-1000000-1.tsv --work $(DATA)/bench
 	@$(RUN) python functions/bench_cloud.py
 	@$(RUN) python infra/bench_synth.py
 	@test -f $(SNOWPLOW_DUCKDB) || $(MAKE) --no-print-directory demo  # the demo's tables
 	@$(RUN) python sheets_sync/bench_sheets.py
+	@$(RUN) python -m snowplow_sample.benchmarks render
 
 synth: setup  ## every stack's Terraform JSON in infra/cdktf.out/stacks/<stack>/ (no cdktf CLI)
 	@JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 $(RUN) --directory infra python main.py
