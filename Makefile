@@ -47,7 +47,8 @@ pytest:
 bench: setup  ## measure every figure and write BENCHMARKS.md (minutes; not part of the tests)
 	@$(RUN) python -m snowplow_sample.benchmarks reset
 	@$(RUN) python functions/bench_loader.py
-	@$(RUN) python transform/bench.py --tsv $(DATA)/bench/events-1000000-1.tsv --work $(DATA)/bench
+	@$(RUN) python transform/bench.py --tsv $(DATA)/bench/events-1000000-1.tsv --work $(DATA)/bench \
+	  --history-events 3000000
 	@$(RUN) python functions/bench_cloud.py
 	@$(RUN) python infra/bench_synth.py
 	@test -f $(SNOWPLOW_DUCKDB) || $(MAKE) --no-print-directory demo  # the demo's tables

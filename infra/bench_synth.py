@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from snowplow_sample.benchmarks import recorder
+
 INFRA = Path(__file__).resolve().parent
 ROUNDS = 3
 TARGET = 0.5
@@ -68,14 +70,12 @@ def main() -> int:
         identical = same_output(*outdirs.values())
     medians = {name: statistics.median(values) for name, values in times.items()}
     app, whole = medians.values()
-    print(f"| synthesis of every stack (`infra/bench_synth.py`, median of {ROUNDS}) | figure |")
-    print("|---|---|")
+    add = recorder(f"synthesis of every stack (median of {ROUNDS})", "python infra/bench_synth.py")
     for name, median in medians.items():
         runs = ", ".join(f"{t:.1f}" for t in times[name])
-        print(f"| {name} | {median:.1f} s ({runs}); {modules[name]} provider modules |")
-    verdict = "✓" if app <= TARGET * whole else "✗"
-    print(f"| app / whole | **{app / whole:.2f}x** (target ≤ {TARGET}x {verdict}) |")
-    print(f"| same Terraform JSON | {'yes' if identical else 'NO'} |")
+        add(name, f"{median:.1f} s ({runs}); {modules[name]} provider modules")
+    add("app / whole", f"{app / whole:.2f}x", f"<= {TARGET}x", app <= TARGET * whole)
+    add("same Terraform JSON", "yes" if identical else "NO")
     return 0 if identical else 1
 
 

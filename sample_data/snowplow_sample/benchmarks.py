@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +39,15 @@ def record(figure: Figure) -> None:
     verdict = {True: " ✓", False: " ✗", None: ""}[figure.met]
     target = f"  (target {figure.target}{verdict})" if figure.target else ""
     print(f"{figure.table} | {figure.measurement}: {figure.figure}{target}", flush=True)
+
+
+def recorder(table: str, command: str) -> Callable[..., None]:
+    """`record` for one table: add(measurement, figure, target="", met=None)."""
+
+    def add(measurement: str, figure: str, target: str = "", met: bool | None = None) -> None:
+        record(Figure(table, command, measurement, figure, target, met))
+
+    return add
 
 
 def _machine() -> str:
