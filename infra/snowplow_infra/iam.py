@@ -13,6 +13,9 @@ from constructs import Construct
 PROJECT_LEVEL_ROLES: dict[str, str] = {
     "roles/bigquery.jobUser": "BigQuery jobs belong to a project; no dataset-level grant runs one",
     "roles/eventarc.eventReceiver": "Eventarc checks the trigger's account at project level",
+    "roles/eventarc.serviceAgent": (
+        "Eventarc's own agent manages the trigger's Pub/Sub topic and subscription"
+    ),
     "roles/pubsub.publisher": (
         "the Cloud Storage service agent publishes to the topic Eventarc creates and owns"
     ),

@@ -9,7 +9,7 @@ import, with the settings of ``snowplow_infra.loader_function``.
 
 from pathlib import Path
 
-from cdktf import App, AssetType, TerraformAsset
+from cdktf import App, AssetType, TerraformAsset, TerraformResource
 from cdktf_cdktf_provider_google.artifact_registry_repository_iam_member import (
     ArtifactRegistryRepositoryIamMember,
 )
@@ -47,6 +47,8 @@ from snowplow_infra.loader_function import (
     RECONCILE_ENTRY_POINT,
     RECONCILE_TIMEOUT_SECONDS,
 )
+from snowplow_infra.ordering import IAM_PROPAGATION, after, wait
+from snowplow_infra.service_agents import GoogleBeta, ServiceIdentity
 from snowplow_infra.storage import HardenedBucket
 from snowplow_infra.warehouse import Warehouse
 
@@ -67,6 +69,7 @@ class Loader(Construct):
         sources: HardenedBucket,
         warehouse: Warehouse,
         scheduler: ServiceAccount,
+        beta: GoogleBeta,
     ):
         super().__init__(scope, construct_id)
         self.account = service_account(
@@ -86,6 +89,13 @@ class Loader(Construct):
             description="Images Cloud Functions builds from the loader's source archive",
         )
         source = self._upload(sources)
+        # every grant and agent the functions' build, trigger and runs use, propagated first
+        granted = wait(
+            self,
+            "iam-propagated",
+            self._grant(config, landing, quarantine, sources, warehouse, beta),
+            IAM_PROPAGATION,
+        )
         environment = {
             "SNOWPLOW_PROJECT": config.project,
             "SNOWPLOW_LOCATION": config.location,
@@ -126,6 +136,22 @@ class Loader(Construct):
             timeout_seconds=RECONCILE_TIMEOUT_SECONDS,
             trigger=None,
         )
+        for function in (self.function, self.reconcile):
+            after(function, granted)
+        # run.invoker sits on each function's own service, so it can only follow the
+        # function. Eventarc retries a refused delivery (retry policy on) until the grant
+        # propagates; the scheduler waits for its grant before its first call.
+        self._invoker("trigger-invoker", self.function, member(self.trigger_account))
+        invokers = wait(
+            self,
+            "invoker-propagated",
+            [self._invoker("scheduler-reconcile", self.reconcile, member(scheduler))],
+            IAM_PROPAGATION,
+        )
+        # Cloud Scheduler counts as internal traffic for an internal-only service only when
+        # it calls the service's own run.app URI; the function's cloudfunctions.net `url`
+        # would be refused. That URI is also the OIDC token's audience Cloud Run checks.
+        uri = self.reconcile.service_config.uri
         self.reconcile_schedule = CloudSchedulerJob(
             self,
             "reconcile-schedule",
@@ -137,14 +163,13 @@ class Loader(Construct):
             attempt_deadline=f"{RECONCILE_TIMEOUT_SECONDS}s",  # Scheduler's maximum, 30 min
             http_target=CloudSchedulerJobHttpTarget(
                 http_method="POST",
-                uri=self.reconcile.url,
-                # a function's own URL takes an OIDC identity token for its audience
+                uri=uri,
                 oidc_token=CloudSchedulerJobHttpTargetOidcToken(
-                    service_account_email=scheduler.email, audience=self.reconcile.url
+                    service_account_email=scheduler.email, audience=uri
                 ),
             ),
         )
-        self._grant(config, landing, quarantine, sources, warehouse, scheduler)
+        after(self.reconcile_schedule, invokers)
 
     def _upload(self, sources: HardenedBucket) -> Cloudfunctions2FunctionBuildConfigSource:
         archive = build_archive()
@@ -209,9 +234,11 @@ class Loader(Construct):
             event_trigger=trigger,
         )
 
-    def _invoker(self, construct_id: str, function: Cloudfunctions2Function, who: str) -> None:
+    def _invoker(
+        self, construct_id: str, function: Cloudfunctions2Function, who: str
+    ) -> CloudRunV2ServiceIamMember:
         """run.invoker on the function's own Cloud Run service, not on every service."""
-        CloudRunV2ServiceIamMember(
+        return CloudRunV2ServiceIamMember(
             self,
             construct_id,
             name=function.service_config.service,
@@ -227,51 +254,77 @@ class Loader(Construct):
         quarantine: HardenedBucket,
         sources: HardenedBucket,
         warehouse: Warehouse,
-        scheduler: ServiceAccount,
-    ) -> None:
+        beta: GoogleBeta,
+    ) -> list[TerraformResource]:
+        """Every grant (and agent) the functions need before they are built and triggered."""
         loader, trigger, build = (
             member(self.account),
             member(self.trigger_account),
             member(self.build_account),
         )
-        # reads the files, writes and deletes its staging/ objects beside them
-        landing.grant("loader-landing", "roles/storage.objectUser", loader)
-        # a retried quarantine copy overwrites the earlier one, which takes delete
-        quarantine.grant("loader-quarantine", "roles/storage.objectUser", loader)
+        grants: list[TerraformResource] = [
+            # reads the files, writes and deletes its staging/ objects beside them
+            landing.grant("loader-landing", "roles/storage.objectUser", loader),
+            # a retried quarantine copy overwrites the earlier one, which takes delete
+            quarantine.grant("loader-quarantine", "roles/storage.objectUser", loader),
+        ]
         for table_id, table in warehouse.tables.items():
-            BigqueryTableIamMember(
-                self,
-                f"loader-{table_id}",
-                dataset_id=table.dataset_id,
-                table_id=table.table_id,
-                role="roles/bigquery.dataEditor",
-                member=loader,
+            grants.append(
+                BigqueryTableIamMember(
+                    self,
+                    f"loader-{table_id}",
+                    dataset_id=table.dataset_id,
+                    table_id=table.table_id,
+                    role="roles/bigquery.dataEditor",
+                    member=loader,
+                )
             )
-        warehouse.grant("loader-scratch", "scratch", "roles/bigquery.dataEditor", loader)
-        grant_on_project(self, "loader-jobs", config.project, "roles/bigquery.jobUser", loader)
+        grants += [
+            warehouse.grant("loader-scratch", "scratch", "roles/bigquery.dataEditor", loader),
+            grant_on_project(self, "loader-jobs", config.project, "roles/bigquery.jobUser", loader),
+            grant_on_project(
+                self, "trigger-receiver", config.project, "roles/eventarc.eventReceiver", trigger
+            ),
+        ]
 
-        grant_on_project(
-            self, "trigger-receiver", config.project, "roles/eventarc.eventReceiver", trigger
+        # Eventarc's agent validates the trigger: created now, with its role, not on first use
+        eventarc = ServiceIdentity(
+            self, "eventarc-agent", service="eventarc.googleapis.com", beta=beta
         )
-        self._invoker("trigger-invoker", self.function, trigger)
-        self._invoker("scheduler-reconcile", self.reconcile, member(scheduler))
-
+        grants += [
+            eventarc,
+            grant_on_project(
+                self,
+                "eventarc-agent-role",
+                config.project,
+                "roles/eventarc.serviceAgent",
+                eventarc.member,
+            ),
+        ]
+        # reading the Cloud Storage agent's address creates the agent if it does not exist
         agent = DataGoogleStorageProjectServiceAccount(self, "storage-agent")
-        grant_on_project(
-            self,
-            "storage-agent-publisher",
-            config.project,
-            "roles/pubsub.publisher",
-            agent.member,
+        grants.append(
+            grant_on_project(
+                self,
+                "storage-agent-publisher",
+                config.project,
+                "roles/pubsub.publisher",
+                agent.member,
+            )
         )
 
-        sources.grant("builder-sources", "roles/storage.objectViewer", build)
-        ArtifactRegistryRepositoryIamMember(
-            self,
-            "builder-images",
-            repository=self.repository.name,
-            location=self.repository.location,
-            role="roles/artifactregistry.writer",
-            member=build,
-        )
-        grant_on_project(self, "builder-logs", config.project, "roles/logging.logWriter", build)
+        grants += [
+            sources.grant("builder-sources", "roles/storage.objectViewer", build),
+            ArtifactRegistryRepositoryIamMember(
+                self,
+                "builder-images",
+                repository=self.repository.name,
+                location=self.repository.location,
+                role="roles/artifactregistry.writer",
+                member=build,
+            ),
+            grant_on_project(
+                self, "builder-logs", config.project, "roles/logging.logWriter", build
+            ),
+        ]
+        return grants

@@ -9,6 +9,7 @@ bucket under its own prefix.
 from cdktf import GcsBackend, LocalBackend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_google.provider import GoogleProvider
 from cdktf_cdktf_provider_google.storage_bucket import StorageBucketLifecycleRule
+from cdktf_cdktf_provider_time.provider import TimeProvider
 from constructs import Construct
 
 from snowplow_infra.apis import BOOTSTRAP_APIS, ENVIRONMENT_APIS, RequiredApis
@@ -17,6 +18,7 @@ from snowplow_infra.config import BootstrapConfig, EnvironmentConfig
 from snowplow_infra.iam import service_account
 from snowplow_infra.loader import Loader
 from snowplow_infra.monitoring import Monitoring, Watched
+from snowplow_infra.service_agents import GoogleBeta
 from snowplow_infra.storage import HardenedBucket, delete_after
 from snowplow_infra.transform_job import TransformJob
 from snowplow_infra.warehouse import Warehouse
@@ -85,10 +87,18 @@ class EnvironmentStack(TerraformStack):
     ):
         super().__init__(scope, config.name)
         GcsBackend(self, bucket=bootstrap.state_bucket, prefix=f"stacks/{config.name}")
-        GoogleProvider(
+        google = GoogleProvider(
             self, "google", project=config.project, region=config.region,
             default_labels=config.labels,
         )  # fmt: skip
+        beta = GoogleBeta(  # service agents only (snowplow_infra.service_agents)
+            self,
+            "google-beta",
+            project=config.project,
+            region=config.region,
+            version=google.terraform_generator_metadata.provider_version,
+        )
+        TimeProvider(self, "time")  # the propagation waits (snowplow_infra.ordering)
         apis = RequiredApis(self, "apis", config.project, ENVIRONMENT_APIS)
 
         def bucket(component: str, *rules: StorageBucketLifecycleRule) -> HardenedBucket:
@@ -122,6 +132,7 @@ class EnvironmentStack(TerraformStack):
             sources=sources,
             warehouse=warehouse,
             scheduler=scheduler,
+            beta=beta,
         )
         transform = TransformJob(
             self, "transform", config, warehouse=warehouse, artifacts=artifacts, scheduler=scheduler
