@@ -65,6 +65,7 @@ class Loader(Construct):
         config: EnvironmentConfig,
         *,
         landing: HardenedBucket,
+        staging: HardenedBucket,
         quarantine: HardenedBucket,
         sources: HardenedBucket,
         warehouse: Warehouse,
@@ -93,7 +94,7 @@ class Loader(Construct):
         granted = wait(
             self,
             "iam-propagated",
-            self._grant(config, landing, quarantine, sources, warehouse, beta),
+            self._grant(config, landing, staging, quarantine, sources, warehouse, beta),
             IAM_PROPAGATION,
         )
         environment = {
@@ -103,6 +104,7 @@ class Loader(Construct):
             "SNOWPLOW_STAGING_DATASET": warehouse.datasets["scratch"].dataset_id,
             "SNOWPLOW_QUARANTINE_BUCKET": quarantine.bucket.name,
             "SNOWPLOW_LANDING_BUCKET": landing.bucket.name,
+            "SNOWPLOW_STAGING_BUCKET": staging.bucket.name,
         }
         self.function = self._function(
             "load-object",
@@ -251,6 +253,7 @@ class Loader(Construct):
         self,
         config: EnvironmentConfig,
         landing: HardenedBucket,
+        staging: HardenedBucket,
         quarantine: HardenedBucket,
         sources: HardenedBucket,
         warehouse: Warehouse,
@@ -263,8 +266,10 @@ class Loader(Construct):
             member(self.build_account),
         )
         grants: list[TerraformResource] = [
-            # reads the files, writes and deletes its staging/ objects beside them
-            landing.grant("loader-landing", "roles/storage.objectUser", loader),
+            # reads and lists the files, writes nothing there
+            landing.grant("loader-landing", "roles/storage.objectViewer", loader),
+            # writes, reads (its load jobs) and deletes its staging objects
+            staging.grant("loader-staging", "roles/storage.objectUser", loader),
             # a retried quarantine copy overwrites the earlier one, which takes delete
             quarantine.grant("loader-quarantine", "roles/storage.objectUser", loader),
         ]

@@ -23,7 +23,7 @@ from snowplow_infra.storage import HardenedBucket, delete_after
 from snowplow_infra.transform_job import TransformJob
 from snowplow_infra.warehouse import Warehouse
 
-STAGING_PREFIX = "staging/"  # the loader's staging objects, deleted by the loader or after a day
+STAGING_DAYS = 1  # the loader deletes its staging objects; the rule catches a crashed run's
 ARTIFACTS_DAYS = 90
 
 
@@ -111,7 +111,19 @@ class EnvironmentStack(TerraformStack):
                 rules=rules,
             )
 
-        landing = bucket("landing", delete_after(1, STAGING_PREFIX))
+        landing = bucket("landing")
+        # The loader's staging copies live apart from the landing files: in the versioned
+        # landing bucket each one fired the loader again (ignored) and stayed ~31 days as
+        # noncurrent versions. Here: no versions, no soft delete, gone after a day.
+        staging = HardenedBucket(
+            self,
+            "staging",
+            name=config.name_of("staging"),
+            location=config.region,
+            noncurrent_version_days=config.noncurrent_version_days,
+            rules=[delete_after(STAGING_DAYS)],
+            versioned=False,
+        )
         quarantine = bucket("quarantine")
         artifacts = bucket("artifacts", delete_after(ARTIFACTS_DAYS))
         sources = bucket("sources")
@@ -128,6 +140,7 @@ class EnvironmentStack(TerraformStack):
             "loader",
             config,
             landing=landing,
+            staging=staging,
             quarantine=quarantine,
             sources=sources,
             warehouse=warehouse,
