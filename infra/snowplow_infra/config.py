@@ -45,7 +45,6 @@ class EnvironmentConfig(_Strict):
     time_zone: str = "Etc/UTC"
     alert_emails: Annotated[list[Email], Field(min_length=1)]
     spreadsheet_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{10,100}$")]
-    transform_image: str = "us-docker.pkg.dev/cloudrun/container/job:latest"
     loader_max_instances: Annotated[int, Field(ge=1, le=1000)] = 20
     max_bytes_billed: Annotated[int, Field(ge=10 * 1024**2)] = 50 * 1024**3
     scratch_table_expiration_hours: Annotated[int, Field(ge=1)] = 7 * 24

@@ -21,6 +21,7 @@ from snowplow_infra.monitoring import Monitoring, Watched
 from snowplow_infra.service_agents import GoogleBeta
 from snowplow_infra.storage import HardenedBucket, delete_after
 from snowplow_infra.transform_job import TransformJob
+from snowplow_infra.versions import REQUIRED_TERRAFORM
 from snowplow_infra.warehouse import Warehouse
 
 STAGING_DAYS = 1  # the loader deletes its staging objects; the rule catches a crashed run's
@@ -45,6 +46,7 @@ class BootstrapStack(TerraformStack):
         super().__init__(scope, stack_id)
         # beside cdktf.out, not in it: a new synthesis must never touch the only state copy
         LocalBackend(self, path=f"../../../terraform.{stack_id}.tfstate")
+        self.add_override("terraform.required_version", REQUIRED_TERRAFORM)
         GoogleProvider(
             self, "google", project=config.project, region=config.region,
             default_labels=config.labels,
@@ -87,6 +89,7 @@ class EnvironmentStack(TerraformStack):
     ):
         super().__init__(scope, config.name)
         GcsBackend(self, bucket=bootstrap.state_bucket, prefix=f"stacks/{config.name}")
+        self.add_override("terraform.required_version", REQUIRED_TERRAFORM)
         google = GoogleProvider(
             self, "google", project=config.project, region=config.region,
             default_labels=config.labels,

@@ -7,7 +7,7 @@ with that account's e-mail. Cloud Scheduler starts it through the Cloud Run Admi
 run.invoker on this job only (a googleapis.com endpoint takes OAuth tokens, not OIDC).
 """
 
-from cdktf import TerraformResource, TerraformVariable
+from cdktf import TerraformResource, TerraformVariable, TerraformVariableValidationConfig
 from cdktf_cdktf_provider_google.cloud_run_v2_job import (
     CloudRunV2Job,
     CloudRunV2JobTemplate,
@@ -64,12 +64,29 @@ class TransformJob(Construct):
         self.image_repository = (
             f"{config.region}-docker.pkg.dev/{config.project}/{config.name_of('images')}"
         )
+        # Required: with a default, an apply without the image put the job back on a
+        # placeholder that exits 0, and the daily run "succeeded" without running dbt.
         image = TerraformVariable(
             self,
             IMAGE_VARIABLE,
             type="string",
-            default=config.transform_image,
-            description="Image the job runs; the delivery pipeline passes it by digest",
+            nullable=False,
+            description=(
+                "The job's image, pushed to this environment's repository and passed by "
+                "digest by the delivery pipeline (required: there is no default)"
+            ),
+            validation=[
+                TerraformVariableValidationConfig(
+                    condition=(
+                        "${startswith(var." + IMAGE_VARIABLE + f', "{self.image_repository}/")}}'
+                    ),
+                    error_message=(
+                        f"{IMAGE_VARIABLE} must be an image of this environment's repository, "
+                        f"{self.image_repository}/snowplow-job@sha256:..., not a placeholder "
+                        "such as Google's sample job image (it exits 0 without running dbt)."
+                    ),
+                )
+            ],
         )
         image.override_logical_id(IMAGE_VARIABLE)  # `-var transform_image=...`, stable
         environment = {
