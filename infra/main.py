@@ -1,12 +1,12 @@
 """CDKTF entry point (cdktf.json runs it): writes cdktf.out/stacks/<stack>/cdk.tf.json,
-and the provider lock file beside each, where `terraform init` reads it."""
+and beside each the Terraform and provider pins (versions.tf, the lock file)."""
 
 from pathlib import Path
 
 from snowplow_infra.app import build_app
-from snowplow_infra.versions import place_lock_file
+from snowplow_infra.versions import place_pins
 
 if __name__ == "__main__":
     app = build_app()
     app.synth()
-    place_lock_file(Path(app.outdir))
+    place_pins(Path(app.outdir))

@@ -13,15 +13,14 @@ from cdktf_cdktf_provider_time.provider import TimeProvider
 from constructs import Construct
 
 from snowplow_infra.apis import BOOTSTRAP_APIS, ENVIRONMENT_APIS, RequiredApis
-from snowplow_infra.ci_identity import CiIdentity
+from snowplow_infra.ci_identity import CiIdentity, state_prefix
 from snowplow_infra.config import BootstrapConfig, EnvironmentConfig
-from snowplow_infra.iam import service_account
+from snowplow_infra.iam import audit_data_access, let_deployer_act_as, service_account
 from snowplow_infra.loader import Loader
 from snowplow_infra.monitoring import Monitoring, Watched
 from snowplow_infra.service_agents import GoogleBeta
 from snowplow_infra.storage import HardenedBucket, delete_after
 from snowplow_infra.transform_job import TransformJob
-from snowplow_infra.versions import REQUIRED_TERRAFORM
 from snowplow_infra.warehouse import Warehouse
 
 STAGING_DAYS = 1  # the loader deletes its staging objects; the rule catches a crashed run's
@@ -46,7 +45,6 @@ class BootstrapStack(TerraformStack):
         super().__init__(scope, stack_id)
         # beside cdktf.out, not in it: a new synthesis must never touch the only state copy
         LocalBackend(self, path=f"../../../terraform.{stack_id}.tfstate")
-        self.add_override("terraform.required_version", REQUIRED_TERRAFORM)
         GoogleProvider(
             self, "google", project=config.project, region=config.region,
             default_labels=config.labels,
@@ -64,8 +62,9 @@ class BootstrapStack(TerraformStack):
             "ci",
             config,
             state=state,
-            deploy_projects=sorted({environment.project for environment in environments}),
+            environments=environments,
         )
+        audit_data_access(self, config.project)  # reads of the state bucket are recorded
         apis.precede(self)
         _outputs(
             self,
@@ -73,7 +72,10 @@ class BootstrapStack(TerraformStack):
                 "state_bucket": state.bucket.name,
                 "workload_identity_provider": ci.provider.name,
                 "planner_service_account": ci.planner.email,
-                "deployer_service_account": ci.deployer.email,
+                **{
+                    f"deployer_service_account_{name}": deployer.email
+                    for name, deployer in ci.deployers.items()
+                },
             },
         )
 
@@ -88,8 +90,7 @@ class EnvironmentStack(TerraformStack):
         bootstrap: BootstrapConfig,
     ):
         super().__init__(scope, config.name)
-        GcsBackend(self, bucket=bootstrap.state_bucket, prefix=f"stacks/{config.name}")
-        self.add_override("terraform.required_version", REQUIRED_TERRAFORM)
+        GcsBackend(self, bucket=bootstrap.state_bucket, prefix=state_prefix(config.name))
         google = GoogleProvider(
             self, "google", project=config.project, region=config.region,
             default_labels=config.labels,
@@ -162,6 +163,8 @@ class EnvironmentStack(TerraformStack):
                 transform_job=config.name_of("transform"),
             ),
         )
+        audit_data_access(self, config.project)
+        let_deployer_act_as(self, bootstrap.deployer_member(config))
         apis.precede(self)
         _outputs(
             self,

@@ -17,7 +17,10 @@ from cdktf_cdktf_provider_google.storage_bucket import (
     StorageBucketSoftDeletePolicy,
     StorageBucketVersioning,
 )
-from cdktf_cdktf_provider_google.storage_bucket_iam_member import StorageBucketIamMember
+from cdktf_cdktf_provider_google.storage_bucket_iam_member import (
+    StorageBucketIamMember,
+    StorageBucketIamMemberCondition,
+)
 from constructs import Construct
 
 
@@ -75,7 +78,18 @@ class HardenedBucket(Construct):
         )
         self.name = name
 
-    def grant(self, construct_id: str, role: str, member: str) -> StorageBucketIamMember:
+    def grant(
+        self,
+        construct_id: str,
+        role: str,
+        member: str,
+        condition: StorageBucketIamMemberCondition | None = None,
+    ) -> StorageBucketIamMember:
         return StorageBucketIamMember(
-            self, construct_id, bucket=self.bucket.name, role=role, member=member
+            self,
+            construct_id,
+            bucket=self.bucket.name,
+            role=role,
+            member=member,
+            condition=condition,
         )

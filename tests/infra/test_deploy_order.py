@@ -37,6 +37,8 @@ def test_everything_waits_for_what_it_needs(synthesized: Synthesized, env: str) 
     assert agent in found[trigger_function]
     assert graph.bodies[agent]["provider"] == "google-beta"
     assert any(found[p] for p in graph.of_type("google_monitoring_alert_policy"))
+    act_as = {g for g in graph.of_type("google_service_account_iam_member")}
+    assert all(found[c] & act_as for c in consumers if not c.startswith("google_monitoring"))
     assert problems(synthesized.stacks[env], config) == []
 
 
@@ -70,6 +72,11 @@ MUTATIONS: dict[str, tuple[Selector, Selector]] = {
     "publisher-grant": (LOADER_WAIT, ("google_project_iam_member", "role", "pubsub.publisher")),
     # ... nor the builder's log writer grant
     "builder-grant": (LOADER_WAIT, ("google_project_iam_member", "role", "logging.logWriter")),
+    # the transform job no longer waits for the deployer's right to attach its account
+    "act-as": (
+        ("google_cloud_run_v2_job", "name", "-transform"),
+        ("time_sleep", "depends_on", "deployer-act-as"),
+    ),
     "job-wait": (
         ("google_cloud_run_v2_job", "name", "-transform"),
         ("time_sleep", "depends_on", "transform-jobs"),

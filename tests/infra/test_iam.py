@@ -69,10 +69,16 @@ def test_project_level_roles_are_only_the_justified_ones(synthesized: Synthesize
     for env in synthesized.environments:
         roles = {r["role"] for r in synthesized.resources(env, "google_project_iam_member")}
         assert roles == set(PROJECT_LEVEL_ROLES)
-    deployer = synthesized.bootstrap.ci_account_id("deployer")
+    deployers = [
+        synthesized.bootstrap.deployer_id(env) for env in synthesized.environments.values()
+    ]
     for stack, resource_type, resource in bindings(synthesized):
-        if resource_type == "google_project_iam_member" and resource["role"] in IMPERSONATION:
-            assert stack == "bootstrap" and deployer in resource["member"]
+        if resource_type == "google_project_iam_member":
+            # acting as accounts is granted per account (test_deployers.py), never here
+            assert resource["role"] != "roles/iam.serviceAccountUser"
+            if resource["role"] in IMPERSONATION:
+                assert stack == "bootstrap"
+                assert any(f"ci_{deployer}_" in resource["member"] for deployer in deployers)
 
 
 def test_deployer_may_grant_only_the_justified_project_roles(synthesized: Synthesized) -> None:

@@ -14,7 +14,9 @@ from snowplow_infra.versions import (
     LOCK_FILE,
     REQUIRED_TERRAFORM,
     TERRAFORM_VERSION,
-    place_lock_file,
+    VERSIONS_FILE,
+    place_pins,
+    versions_tf,
 )
 
 from tests.support.synthesis import ENVIRONMENTS, Synthesized
@@ -27,9 +29,7 @@ LOCKED = re.compile(
 )
 
 
-def test_every_stack_requires_the_pinned_terraform(synthesized: Synthesized) -> None:
-    for name, stack in synthesized.stacks.items():
-        assert stack["terraform"]["required_version"] == REQUIRED_TERRAFORM, name
+def test_the_pinned_cli_satisfies_the_required_version() -> None:
     low, high = re.findall(r"\d+\.\d+\.\d+", REQUIRED_TERRAFORM)
     version = tuple(map(int, TERRAFORM_VERSION.split(".")))
     assert tuple(map(int, low.split("."))) <= version < tuple(map(int, high.split(".")))
@@ -45,13 +45,24 @@ def test_lock_file_pins_every_provider_the_stacks_require(synthesized: Synthesiz
     assert locked == required
 
 
-def test_lock_file_lands_beside_every_stack(synthesized: Synthesized, tmp_path: Path) -> None:
+def test_pins_land_beside_every_stack(synthesized: Synthesized, tmp_path: Path) -> None:
     for name, file in synthesized.files.items():
         (tmp_path / "stacks" / name).mkdir(parents=True)
         shutil.copy(file, tmp_path / "stacks" / name / "cdk.tf.json")
-    placed = place_lock_file(tmp_path)
-    assert {path.parent.name for path in placed} == set(synthesized.files)
-    assert all(path.read_text() == LOCK_FILE.read_text() for path in placed)
+    folders = place_pins(tmp_path)
+    assert {folder.name for folder in folders} == set(synthesized.files)
+    for folder in folders:
+        assert (folder / LOCK_FILE.name).read_text() == LOCK_FILE.read_text()
+        assert (folder / VERSIONS_FILE).read_text() == versions_tf()
+
+
+def test_terraform_refuses_a_cli_outside_the_required_version(tmp_path: Path) -> None:
+    (tmp_path / VERSIONS_FILE).write_text(versions_tf())
+    assert plan(tmp_path).returncode == 0
+    (tmp_path / VERSIONS_FILE).write_text(versions_tf(">= 1.0.0, < 1.1.0"))
+    refused = plan(tmp_path)
+    assert refused.returncode == 1
+    assert "Unsupported Terraform Core version" in refused.stderr
 
 
 def plan(folder: Path, *variables: str) -> subprocess.CompletedProcess[str]:
@@ -76,6 +87,7 @@ def test_planning_without_the_job_image_fails_naming_it(
     repository = stack["output"]["job_image_repository"]["value"]
     variable = stack["variable"][IMAGE_VARIABLE]
     assert "default" not in variable and variable["nullable"] is False
+    (tmp_path / VERSIONS_FILE).write_text(versions_tf())
     (tmp_path / "main.tf.json").write_text(
         json.dumps(
             {

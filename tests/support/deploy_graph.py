@@ -134,6 +134,15 @@ def needs(graph: Graph, config: EnvironmentConfig) -> dict[str, set[str]]:
             for grant in graph.grants_to(member["scheduler"])
             if graph.references(graph.bodies[grant]) & target
         }
+    # whoever applies must act as each account a consumer attaches (its serviceAccountUser)
+    act_as = {
+        grant: graph.references(graph.bodies[grant]["service_account_id"])
+        for grant in graph.of_type("google_service_account_iam_member")
+        if graph.bodies[grant]["role"] == "roles/iam.serviceAccountUser"
+    }
+    for consumer in list(found):
+        attached = graph.references(graph.bodies[consumer])
+        found[consumer] |= {grant for grant, account in act_as.items() if account & attached}
     for policy in graph.of_type("google_monitoring_alert_policy"):
         conditions = graph.bodies[policy]["conditions"]
         found[policy] = set(graph.of_type("google_logging_metric")) & graph.references(conditions)
@@ -148,7 +157,7 @@ def problems(stack: Stack, config: EnvironmentConfig) -> list[str]:
         before = graph.closure(consumer)
         if missing := needed - before:
             found.append(f"{consumer} is not created after {sorted(missing)}")
-        waits = [w for w in before if w.startswith(WAIT) and needed <= graph.closure(w)]
-        if needed and not waits:
-            found.append(f"{consumer}: no propagation wait after {sorted(needed)}")
+        waited = set().union(*(graph.closure(w) for w in before if w.startswith(WAIT)))
+        if unwaited := needed - waited:
+            found.append(f"{consumer}: no propagation wait after {sorted(unwaited)}")
     return found
