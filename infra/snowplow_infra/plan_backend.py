@@ -67,7 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     from google.cloud import storage
 
     (folder,) = argv if argv is not None else sys.argv[1:]
-    applied = prepare(Path(folder), storage.Client())
+    stack = Path(folder)
+    # the client wants a project even to read one object: the stack's own will do
+    (google,) = json.loads((stack / "cdk.tf.json").read_text())["provider"]["google"]
+    applied = prepare(stack, storage.Client(project=google["project"]))
     print(f"applied={str(applied).lower()}")
     return 0
 

@@ -93,3 +93,18 @@ def test_a_never_applied_environment_plans_without_writing_state(
     gcs.bucket(bucket).blob(name).upload_from_string("{}")
     assert prepare(folder, gcs) is True
     assert not (folder / OVERRIDE).exists()
+
+
+def test_the_command_reads_the_stack_and_prints_for_github(
+    synthesized: Synthesized,
+    gcs: storage.Client,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from snowplow_infra.plan_backend import main
+
+    (tmp_path / "cdk.tf.json").write_text(json.dumps(synthesized.stacks["dev"]))
+    gcs.create_bucket(synthesized.bootstrap.state_bucket)
+    assert main([str(tmp_path)]) == 0
+    assert capsys.readouterr().out == "applied=false\n"
+    assert (tmp_path / OVERRIDE).is_file()
