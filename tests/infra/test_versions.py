@@ -107,3 +107,20 @@ def test_planning_without_the_job_image_fails_naming_it(
     built = plan(tmp_path, f"{IMAGE_VARIABLE}={digest}")
     assert built.returncode == 0, built.stderr
     assert digest in built.stdout
+
+
+def test_terraform_takes_the_locked_providers(synthesized: Synthesized, tmp_path: Path) -> None:
+    """terraform init reads the lock file and keeps its versions for the stack's requirements
+    (it then stops here, where it would download them)."""
+    folder = tmp_path / "stacks" / "dev"
+    folder.mkdir(parents=True)
+    shutil.copy(synthesized.files["dev"], folder / "cdk.tf.json")
+    place_pins(tmp_path)
+    init = subprocess.run(
+        [str(shutil.which("terraform")), "init", "-backend=false", "-input=false", "-no-color"],
+        cwd=folder, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    for provider in ("google", "google-beta", "time"):
+        reused = f"Reusing previous version of hashicorp/{provider} from the dependency lock file"
+        assert reused in init.stdout, init.stdout + init.stderr
+    assert "does not match" not in init.stderr and "Invalid" not in init.stderr
