@@ -97,3 +97,20 @@ def test_readme_justifies_every_project_level_role() -> None:
     rows = [line for line in README.read_text().splitlines() if "| **project** |" in line]
     for role in PROJECT_LEVEL_ROLES:
         assert any(f"| {role.removeprefix('roles/')} |" in row for row in rows), role
+
+
+def test_data_access_is_audited_in_every_project(synthesized: Synthesized) -> None:
+    """Cloud Audit Logs stand in for bucket usage logs (.checkov.yaml, CKV_GCP_62)."""
+    projects = {synthesized.bootstrap.project} | {
+        env.project for env in synthesized.environments.values()
+    }
+    audited = set()
+    for name in synthesized.stacks:
+        for config in synthesized.resources(name, "google_project_iam_audit_config"):
+            kinds = {entry["log_type"] for entry in config["audit_log_config"]}
+            if kinds == {"DATA_READ", "DATA_WRITE"}:
+                audited.add((config["project"], config["service"]))
+    for project in projects:
+        assert (project, "storage.googleapis.com") in audited, project
+        if project != synthesized.bootstrap.project:
+            assert (project, "bigquery.googleapis.com") in audited, project
