@@ -9,11 +9,7 @@ import, with the settings of ``snowplow_infra.loader_function``.
 
 from pathlib import Path
 
-from cdktf import App, AssetType, TerraformAsset, TerraformResource
-from cdktf_cdktf_provider_google.artifact_registry_repository_iam_member import (
-    ArtifactRegistryRepositoryIamMember,
-)
-from cdktf_cdktf_provider_google.bigquery_table_iam_member import BigqueryTableIamMember
+from cdktf import App, AssetType, TerraformAsset
 from cdktf_cdktf_provider_google.cloud_run_v2_service_iam_member import (
     CloudRunV2ServiceIamMember,
 )
@@ -31,15 +27,12 @@ from cdktf_cdktf_provider_google.cloudfunctions2_function import (
     Cloudfunctions2FunctionEventTriggerEventFilters,
     Cloudfunctions2FunctionServiceConfig,
 )
-from cdktf_cdktf_provider_google.data_google_storage_project_service_account import (
-    DataGoogleStorageProjectServiceAccount,
-)
 from cdktf_cdktf_provider_google.service_account import ServiceAccount
 from cdktf_cdktf_provider_google.storage_bucket_object import StorageBucketObject
 from constructs import Construct
 
 from snowplow_infra.config import EnvironmentConfig
-from snowplow_infra.iam import grant_on_project, member, service_account
+from snowplow_infra.iam import member, service_account
 from snowplow_infra.images import image_repository
 from snowplow_infra.loader_archive import build_archive
 from snowplow_infra.loader_function import (
@@ -47,8 +40,9 @@ from snowplow_infra.loader_function import (
     RECONCILE_ENTRY_POINT,
     RECONCILE_TIMEOUT_SECONDS,
 )
+from snowplow_infra.loader_grants import Buckets, LoaderAccounts, function_grants
 from snowplow_infra.ordering import IAM_PROPAGATION, after, wait
-from snowplow_infra.service_agents import GoogleBeta, ServiceIdentity
+from snowplow_infra.service_agents import GoogleBeta
 from snowplow_infra.storage import HardenedBucket
 from snowplow_infra.warehouse import Warehouse
 
@@ -94,7 +88,15 @@ class Loader(Construct):
         granted = wait(
             self,
             "iam-propagated",
-            self._grant(config, landing, staging, quarantine, sources, warehouse, beta),
+            function_grants(
+                self,
+                config,
+                LoaderAccounts(self.account, self.trigger_account, self.build_account),
+                self.repository,
+                Buckets(landing, staging, quarantine, sources),
+                warehouse,
+                beta,
+            ),
             IAM_PROPAGATION,
         )
         environment = {
@@ -248,88 +250,3 @@ class Loader(Construct):
             role=RUN_INVOKER,
             member=who,
         )
-
-    def _grant(
-        self,
-        config: EnvironmentConfig,
-        landing: HardenedBucket,
-        staging: HardenedBucket,
-        quarantine: HardenedBucket,
-        sources: HardenedBucket,
-        warehouse: Warehouse,
-        beta: GoogleBeta,
-    ) -> list[TerraformResource]:
-        """Every grant (and agent) the functions need before they are built and triggered."""
-        loader, trigger, build = (
-            member(self.account),
-            member(self.trigger_account),
-            member(self.build_account),
-        )
-        grants: list[TerraformResource] = [
-            # reads and lists the files, writes nothing there
-            landing.grant("loader-landing", "roles/storage.objectViewer", loader),
-            # writes, reads (its load jobs) and deletes its staging objects
-            staging.grant("loader-staging", "roles/storage.objectUser", loader),
-            # a retried quarantine copy overwrites the earlier one, which takes delete
-            quarantine.grant("loader-quarantine", "roles/storage.objectUser", loader),
-        ]
-        for table_id, table in warehouse.tables.items():
-            grants.append(
-                BigqueryTableIamMember(
-                    self,
-                    f"loader-{table_id}",
-                    dataset_id=table.dataset_id,
-                    table_id=table.table_id,
-                    role="roles/bigquery.dataEditor",
-                    member=loader,
-                )
-            )
-        grants += [
-            warehouse.grant("loader-scratch", "scratch", "roles/bigquery.dataEditor", loader),
-            grant_on_project(self, "loader-jobs", config.project, "roles/bigquery.jobUser", loader),
-            grant_on_project(
-                self, "trigger-receiver", config.project, "roles/eventarc.eventReceiver", trigger
-            ),
-        ]
-
-        # Eventarc's agent validates the trigger: created now, with its role, not on first use
-        eventarc = ServiceIdentity(
-            self, "eventarc-agent", service="eventarc.googleapis.com", beta=beta
-        )
-        grants += [
-            eventarc,
-            grant_on_project(
-                self,
-                "eventarc-agent-role",
-                config.project,
-                "roles/eventarc.serviceAgent",
-                eventarc.member,
-            ),
-        ]
-        # reading the Cloud Storage agent's address creates the agent if it does not exist
-        agent = DataGoogleStorageProjectServiceAccount(self, "storage-agent")
-        grants.append(
-            grant_on_project(
-                self,
-                "storage-agent-publisher",
-                config.project,
-                "roles/pubsub.publisher",
-                agent.member,
-            )
-        )
-
-        grants += [
-            sources.grant("builder-sources", "roles/storage.objectViewer", build),
-            ArtifactRegistryRepositoryIamMember(
-                self,
-                "builder-images",
-                repository=self.repository.name,
-                location=self.repository.location,
-                role="roles/artifactregistry.writer",
-                member=build,
-            ),
-            grant_on_project(
-                self, "builder-logs", config.project, "roles/logging.logWriter", build
-            ),
-        ]
-        return grants
