@@ -45,11 +45,12 @@ class RequiredApis(Construct):
         ]
 
     def precede(self, stack: TerraformStack) -> None:
-        """Make every other resource and data source of the stack wait for the APIs.
+        """Make every other resource and data source of the stack wait for the APIs too.
 
         Terraform would otherwise create a bucket or a function in parallel with enabling
         its API on a fresh project, and fail. (A construct-level dependency does not
-        reach the resources inside it, so each one gets its depends_on.)
+        reach the resources inside it, so each one gets its depends_on.) What a resource
+        already waits for (grants, propagation waits: ``snowplow_infra.ordering``) stays.
         """
         services = [
             f"{service.terraform_resource_type}.{service.friendly_unique_id}"
@@ -59,4 +60,5 @@ class RequiredApis(Construct):
             if isinstance(construct, ProjectService):
                 continue
             if isinstance(construct, TerraformResource | TerraformDataSource):
-                construct.depends_on = services
+                current = list(construct.depends_on or [])
+                construct.depends_on = current + [name for name in services if name not in current]

@@ -45,7 +45,6 @@ class EnvironmentConfig(_Strict):
     time_zone: str = "Etc/UTC"
     alert_emails: Annotated[list[Email], Field(min_length=1)]
     spreadsheet_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{10,100}$")]
-    transform_image: str = "us-docker.pkg.dev/cloudrun/container/job:latest"
     loader_max_instances: Annotated[int, Field(ge=1, le=1000)] = 20
     max_bytes_billed: Annotated[int, Field(ge=10 * 1024**2)] = 50 * 1024**3
     scratch_table_expiration_hours: Annotated[int, Field(ge=1)] = 7 * 24
@@ -98,6 +97,11 @@ class BootstrapConfig(_Strict):
     region: Region
     prefix: Prefix
     github_repository: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
+    # GitHub's numeric ids (the OIDC token's repository_id and repository_owner_id claims):
+    # a repository renamed, or deleted and re-created under the same name, gets a new id
+    # and so inherits no trust. `gh api repos/OWNER/REPO --jq '.id, .owner.id'` prints them.
+    github_repository_id: Annotated[str, Field(pattern=r"^[0-9]{1,20}$")]
+    github_owner_id: Annotated[str, Field(pattern=r"^[0-9]{1,20}$")]
     deploy_branch: str = "main"
     release_tag_prefix: str = "v"
     # GitHub environment -> the refs its jobs deploy from (deploy_branch or release tags)
@@ -117,6 +121,14 @@ class BootstrapConfig(_Strict):
 
     def ci_member(self, role: str) -> str:
         return f"serviceAccount:{self.ci_account_id(role)}@{self.project}.iam.gserviceaccount.com"
+
+    def deployer_id(self, environment: EnvironmentConfig) -> str:
+        """Each environment's own deployer (never longer than its workloads' account ids)."""
+        return environment.name_of("deployer")
+
+    def deployer_member(self, environment: EnvironmentConfig) -> str:
+        account = self.deployer_id(environment)
+        return f"serviceAccount:{account}@{self.project}.iam.gserviceaccount.com"
 
     @property
     def state_bucket(self) -> str:
@@ -169,4 +181,18 @@ def load_all(directory: Path = ENVIRONMENTS_DIR) -> tuple[BootstrapConfig, list[
     ]
     if not environments:
         raise ConfigError(f"{directory}: no environment file (*.toml besides {BOOTSTRAP_FILE})")
-    return load_bootstrap(directory / BOOTSTRAP_FILE), environments
+    bootstrap = load_bootstrap(directory / BOOTSTRAP_FILE)
+    names = sorted(environment.name for environment in environments)
+    if sorted(bootstrap.deploy_environments) != names:
+        raise ConfigError(
+            f"{directory / BOOTSTRAP_FILE}: deploy_environments: "
+            f"{sorted(bootstrap.deploy_environments)} must name exactly the environment files "
+            f"{names}: each GitHub environment deploys the stack of the same name"
+        )
+    projects = [environment.project for environment in environments]
+    if len(set(projects)) != len(projects):
+        raise ConfigError(
+            f"{directory}: project: environments share a project ({projects}); each needs "
+            "its own, so that its deployer can reach no other environment"
+        )
+    return bootstrap, environments

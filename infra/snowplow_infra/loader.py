@@ -10,10 +10,6 @@ import, with the settings of ``snowplow_infra.loader_function``.
 from pathlib import Path
 
 from cdktf import App, AssetType, TerraformAsset
-from cdktf_cdktf_provider_google.artifact_registry_repository_iam_member import (
-    ArtifactRegistryRepositoryIamMember,
-)
-from cdktf_cdktf_provider_google.bigquery_table_iam_member import BigqueryTableIamMember
 from cdktf_cdktf_provider_google.cloud_run_v2_service_iam_member import (
     CloudRunV2ServiceIamMember,
 )
@@ -31,15 +27,12 @@ from cdktf_cdktf_provider_google.cloudfunctions2_function import (
     Cloudfunctions2FunctionEventTriggerEventFilters,
     Cloudfunctions2FunctionServiceConfig,
 )
-from cdktf_cdktf_provider_google.data_google_storage_project_service_account import (
-    DataGoogleStorageProjectServiceAccount,
-)
 from cdktf_cdktf_provider_google.service_account import ServiceAccount
 from cdktf_cdktf_provider_google.storage_bucket_object import StorageBucketObject
 from constructs import Construct
 
 from snowplow_infra.config import EnvironmentConfig
-from snowplow_infra.iam import grant_on_project, member, service_account
+from snowplow_infra.iam import member, service_account
 from snowplow_infra.images import image_repository
 from snowplow_infra.loader_archive import build_archive
 from snowplow_infra.loader_function import (
@@ -47,6 +40,9 @@ from snowplow_infra.loader_function import (
     RECONCILE_ENTRY_POINT,
     RECONCILE_TIMEOUT_SECONDS,
 )
+from snowplow_infra.loader_grants import Buckets, LoaderAccounts, function_grants
+from snowplow_infra.ordering import IAM_PROPAGATION, after, wait
+from snowplow_infra.service_agents import GoogleBeta
 from snowplow_infra.storage import HardenedBucket
 from snowplow_infra.warehouse import Warehouse
 
@@ -63,10 +59,12 @@ class Loader(Construct):
         config: EnvironmentConfig,
         *,
         landing: HardenedBucket,
+        staging: HardenedBucket,
         quarantine: HardenedBucket,
         sources: HardenedBucket,
         warehouse: Warehouse,
         scheduler: ServiceAccount,
+        beta: GoogleBeta,
     ):
         super().__init__(scope, construct_id)
         self.account = service_account(
@@ -86,6 +84,21 @@ class Loader(Construct):
             description="Images Cloud Functions builds from the loader's source archive",
         )
         source = self._upload(sources)
+        # every grant and agent the functions' build, trigger and runs use, propagated first
+        granted = wait(
+            self,
+            "iam-propagated",
+            function_grants(
+                self,
+                config,
+                LoaderAccounts(self.account, self.trigger_account, self.build_account),
+                self.repository,
+                Buckets(landing, staging, quarantine, sources),
+                warehouse,
+                beta,
+            ),
+            IAM_PROPAGATION,
+        )
         environment = {
             "SNOWPLOW_PROJECT": config.project,
             "SNOWPLOW_LOCATION": config.location,
@@ -93,6 +106,7 @@ class Loader(Construct):
             "SNOWPLOW_STAGING_DATASET": warehouse.datasets["scratch"].dataset_id,
             "SNOWPLOW_QUARANTINE_BUCKET": quarantine.bucket.name,
             "SNOWPLOW_LANDING_BUCKET": landing.bucket.name,
+            "SNOWPLOW_STAGING_BUCKET": staging.bucket.name,
         }
         self.function = self._function(
             "load-object",
@@ -126,6 +140,22 @@ class Loader(Construct):
             timeout_seconds=RECONCILE_TIMEOUT_SECONDS,
             trigger=None,
         )
+        for function in (self.function, self.reconcile):
+            after(function, granted)
+        # run.invoker sits on each function's own service, so it can only follow the
+        # function. Eventarc retries a refused delivery (retry policy on) until the grant
+        # propagates; the scheduler waits for its grant before its first call.
+        self._invoker("trigger-invoker", self.function, member(self.trigger_account))
+        invokers = wait(
+            self,
+            "invoker-propagated",
+            [self._invoker("scheduler-reconcile", self.reconcile, member(scheduler))],
+            IAM_PROPAGATION,
+        )
+        # Cloud Scheduler counts as internal traffic for an internal-only service only when
+        # it calls the service's own run.app URI; the function's cloudfunctions.net `url`
+        # would be refused. That URI is also the OIDC token's audience Cloud Run checks.
+        uri = self.reconcile.service_config.uri
         self.reconcile_schedule = CloudSchedulerJob(
             self,
             "reconcile-schedule",
@@ -137,14 +167,13 @@ class Loader(Construct):
             attempt_deadline=f"{RECONCILE_TIMEOUT_SECONDS}s",  # Scheduler's maximum, 30 min
             http_target=CloudSchedulerJobHttpTarget(
                 http_method="POST",
-                uri=self.reconcile.url,
-                # a function's own URL takes an OIDC identity token for its audience
+                uri=uri,
                 oidc_token=CloudSchedulerJobHttpTargetOidcToken(
-                    service_account_email=scheduler.email, audience=self.reconcile.url
+                    service_account_email=scheduler.email, audience=uri
                 ),
             ),
         )
-        self._grant(config, landing, quarantine, sources, warehouse, scheduler)
+        after(self.reconcile_schedule, invokers)
 
     def _upload(self, sources: HardenedBucket) -> Cloudfunctions2FunctionBuildConfigSource:
         archive = build_archive()
@@ -209,9 +238,11 @@ class Loader(Construct):
             event_trigger=trigger,
         )
 
-    def _invoker(self, construct_id: str, function: Cloudfunctions2Function, who: str) -> None:
+    def _invoker(
+        self, construct_id: str, function: Cloudfunctions2Function, who: str
+    ) -> CloudRunV2ServiceIamMember:
         """run.invoker on the function's own Cloud Run service, not on every service."""
-        CloudRunV2ServiceIamMember(
+        return CloudRunV2ServiceIamMember(
             self,
             construct_id,
             name=function.service_config.service,
@@ -219,59 +250,3 @@ class Loader(Construct):
             role=RUN_INVOKER,
             member=who,
         )
-
-    def _grant(
-        self,
-        config: EnvironmentConfig,
-        landing: HardenedBucket,
-        quarantine: HardenedBucket,
-        sources: HardenedBucket,
-        warehouse: Warehouse,
-        scheduler: ServiceAccount,
-    ) -> None:
-        loader, trigger, build = (
-            member(self.account),
-            member(self.trigger_account),
-            member(self.build_account),
-        )
-        # reads the files, writes and deletes its staging/ objects beside them
-        landing.grant("loader-landing", "roles/storage.objectUser", loader)
-        # a retried quarantine copy overwrites the earlier one, which takes delete
-        quarantine.grant("loader-quarantine", "roles/storage.objectUser", loader)
-        for table_id, table in warehouse.tables.items():
-            BigqueryTableIamMember(
-                self,
-                f"loader-{table_id}",
-                dataset_id=table.dataset_id,
-                table_id=table.table_id,
-                role="roles/bigquery.dataEditor",
-                member=loader,
-            )
-        warehouse.grant("loader-scratch", "scratch", "roles/bigquery.dataEditor", loader)
-        grant_on_project(self, "loader-jobs", config.project, "roles/bigquery.jobUser", loader)
-
-        grant_on_project(
-            self, "trigger-receiver", config.project, "roles/eventarc.eventReceiver", trigger
-        )
-        self._invoker("trigger-invoker", self.function, trigger)
-        self._invoker("scheduler-reconcile", self.reconcile, member(scheduler))
-
-        agent = DataGoogleStorageProjectServiceAccount(self, "storage-agent")
-        grant_on_project(
-            self,
-            "storage-agent-publisher",
-            config.project,
-            "roles/pubsub.publisher",
-            agent.member,
-        )
-
-        sources.grant("builder-sources", "roles/storage.objectViewer", build)
-        ArtifactRegistryRepositoryIamMember(
-            self,
-            "builder-images",
-            repository=self.repository.name,
-            location=self.repository.location,
-            role="roles/artifactregistry.writer",
-            member=build,
-        )
-        grant_on_project(self, "builder-logs", config.project, "roles/logging.logWriter", build)

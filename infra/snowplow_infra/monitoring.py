@@ -2,8 +2,11 @@
 
 Each policy's documentation says what it means and what to do; infra/README.md has the
 same table. Notifications go to the e-mail channels of the environment's configuration.
+A policy on a log-based metric names it in ``watches=``: the policy then waits until
+Cloud Monitoring can see the new metric (``snowplow_infra.ordering``).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cdktf_cdktf_provider_google.logging_metric import (
@@ -25,9 +28,11 @@ from cdktf_cdktf_provider_google.monitoring_alert_policy import (
 from cdktf_cdktf_provider_google.monitoring_notification_channel import (
     MonitoringNotificationChannel,
 )
+from cdktf_cdktf_provider_time.sleep import Sleep
 from constructs import Construct
 
 from snowplow_infra.config import EnvironmentConfig
+from snowplow_infra.ordering import METRIC_VISIBLE, after, wait
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Monitoring(Construct):
         self, scope: Construct, construct_id: str, config: EnvironmentConfig, watched: Watched
     ):
         super().__init__(scope, construct_id)
+        self._visible: dict[str, Sleep] = {}  # metric construct id -> its visibility wait
         self.channels = [
             MonitoringNotificationChannel(
                 self,
@@ -134,7 +140,21 @@ class Monitoring(Construct):
                     ],
                 ),
             ),
+            watches=(self.loaded_files,),
         )
+
+    def metric_visible(self, metric: LoggingMetric) -> Sleep:
+        """The wait after a log-based metric's creation, one per metric, shared by policies.
+
+        Recreated (so waiting again) when the metric's name changes, since that replaces
+        the metric.
+        """
+        key = metric.node.id
+        if key not in self._visible:
+            self._visible[key] = wait(
+                self, f"{key}-visible", [metric], METRIC_VISIBLE, triggers={"metric": metric.name}
+            )
+        return self._visible[key]
 
     def _policy(
         self,
@@ -145,8 +165,10 @@ class Monitoring(Construct):
         condition: MonitoringAlertPolicyConditions,
         *,
         rate_limited: bool = False,
+        watches: Sequence[LoggingMetric] = (),
     ) -> MonitoringAlertPolicy:
-        return MonitoringAlertPolicy(
+        """An alert policy; `watches` lists the log-based metrics its conditions read."""
+        policy = MonitoringAlertPolicy(
             self,
             construct_id,
             display_name=f"{config.name_of(construct_id)}: {title}",
@@ -166,3 +188,6 @@ class Monitoring(Construct):
             ),
             severity="ERROR",
         )
+        for metric in watches:
+            after(policy, self.metric_visible(metric))
+        return policy

@@ -23,6 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# Written beside the stack by snowplow_infra.plan_backend when the environment has no state
+# yet (its plan is against an empty state). Named here: this script runs without the package.
+NEVER_APPLIED_MARK = "backend_override.tf.json"
 COMMENT_LIMIT = 65_536  # characters GitHub accepts in one comment or issue body
 TABLE_ROWS = 300  # resources listed in the summary table; the full plan has them all
 
@@ -146,9 +149,16 @@ def render_comment(
     plan_text: str,
     checkov: str,
     run_url: str,
+    first_deploy: bool = False,
 ) -> str:
     """The pull-request comment for one environment's plan."""
     head = [marker("plan", environment), f"### Plan for `{environment}`: {plan.summary()}", ""]
+    if first_deploy:
+        head += [
+            f"> [!NOTE]\n> `{environment}` has never been applied: planned against an empty "
+            "state, so its first deploy creates everything below.",
+            "",
+        ]
     head += _destructive_block(plan)
     if plan.changes:
         head += [*_changes_table(plan), ""]
@@ -167,6 +177,23 @@ def render_fork_comment(environment: str, run_url: str) -> str:
         "OIDC token (`id-token` is unavailable), so the job cannot sign in as the read-only "
         "planner through Workload Identity Federation and no plan was made. A maintainer can "
         "push the branch to this repository to get a plan preview.",
+        "",
+        f"[Workflow run]({run_url})",
+        "",
+    ])  # fmt: skip
+
+
+def never_applied(plan_file: Path | None) -> bool:
+    """Whether the plan beside this file was made for an environment never applied."""
+    return plan_file is not None and (plan_file.parent / NEVER_APPLIED_MARK).exists()
+
+
+def render_never_applied_drift(environment: str, run_url: str) -> str:
+    """No drift to report: nothing is deployed yet, so the issue is not opened (or closes)."""
+    return "\n".join([
+        marker("drift", environment),
+        f"`{environment}` has never been applied (no state yet): there is nothing deployed "
+        "to drift. Its first deploy creates everything in the plan.",
         "",
         f"[Workflow run]({run_url})",
         "",
@@ -224,7 +251,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         plan = Plan.from_json(json.loads(args.plan.read_text()))
         text = args.plan_text.read_text() if args.plan_text else ""
-        if args.what == "drift":
+        new = never_applied(args.plan)
+        if args.what == "drift" and new:
+            body, plan = render_never_applied_drift(args.env, args.run_url), Plan((), ())
+        elif args.what == "drift":
             body = render_drift_issue(args.env, plan, text, args.run_url)
         else:
             checkov = (
@@ -232,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if args.checkov
                 else "**checkov** not run"
             )
-            body = render_comment(args.env, plan, text, checkov, args.run_url)
+            body = render_comment(args.env, plan, text, checkov, args.run_url, new)
     args.out.write_text(body)
     kind = "drift" if args.what == "drift" else "plan"
     print(f"destructive={str(plan.destructive).lower()}")

@@ -9,19 +9,21 @@ bucket under its own prefix.
 from cdktf import GcsBackend, LocalBackend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_google.provider import GoogleProvider
 from cdktf_cdktf_provider_google.storage_bucket import StorageBucketLifecycleRule
+from cdktf_cdktf_provider_time.provider import TimeProvider
 from constructs import Construct
 
 from snowplow_infra.apis import BOOTSTRAP_APIS, ENVIRONMENT_APIS, RequiredApis
-from snowplow_infra.ci_identity import CiIdentity
+from snowplow_infra.ci_identity import CiIdentity, state_prefix
 from snowplow_infra.config import BootstrapConfig, EnvironmentConfig
-from snowplow_infra.iam import service_account
+from snowplow_infra.iam import audit_data_access, let_deployer_act_as, service_account
 from snowplow_infra.loader import Loader
 from snowplow_infra.monitoring import Monitoring, Watched
+from snowplow_infra.service_agents import GoogleBeta
 from snowplow_infra.storage import HardenedBucket, delete_after
 from snowplow_infra.transform_job import TransformJob
 from snowplow_infra.warehouse import Warehouse
 
-STAGING_PREFIX = "staging/"  # the loader's staging objects, deleted by the loader or after a day
+STAGING_DAYS = 1  # the loader deletes its staging objects; the rule catches a crashed run's
 ARTIFACTS_DAYS = 90
 
 
@@ -60,8 +62,9 @@ class BootstrapStack(TerraformStack):
             "ci",
             config,
             state=state,
-            deploy_projects=sorted({environment.project for environment in environments}),
+            environments=environments,
         )
+        audit_data_access(self, config.project)  # reads of the state bucket are recorded
         apis.precede(self)
         _outputs(
             self,
@@ -69,7 +72,10 @@ class BootstrapStack(TerraformStack):
                 "state_bucket": state.bucket.name,
                 "workload_identity_provider": ci.provider.name,
                 "planner_service_account": ci.planner.email,
-                "deployer_service_account": ci.deployer.email,
+                **{
+                    f"deployer_service_account_{name}": deployer.email
+                    for name, deployer in ci.deployers.items()
+                },
             },
         )
 
@@ -84,11 +90,19 @@ class EnvironmentStack(TerraformStack):
         bootstrap: BootstrapConfig,
     ):
         super().__init__(scope, config.name)
-        GcsBackend(self, bucket=bootstrap.state_bucket, prefix=f"stacks/{config.name}")
-        GoogleProvider(
+        GcsBackend(self, bucket=bootstrap.state_bucket, prefix=state_prefix(config.name))
+        google = GoogleProvider(
             self, "google", project=config.project, region=config.region,
             default_labels=config.labels,
         )  # fmt: skip
+        beta = GoogleBeta(  # service agents only (snowplow_infra.service_agents)
+            self,
+            "google-beta",
+            project=config.project,
+            region=config.region,
+            version=google.terraform_generator_metadata.provider_version,
+        )
+        TimeProvider(self, "time")  # the propagation waits (snowplow_infra.ordering)
         apis = RequiredApis(self, "apis", config.project, ENVIRONMENT_APIS)
 
         def bucket(component: str, *rules: StorageBucketLifecycleRule) -> HardenedBucket:
@@ -101,7 +115,19 @@ class EnvironmentStack(TerraformStack):
                 rules=rules,
             )
 
-        landing = bucket("landing", delete_after(1, STAGING_PREFIX))
+        landing = bucket("landing")
+        # The loader's staging copies live apart from the landing files: in the versioned
+        # landing bucket each one fired the loader again (ignored) and stayed ~31 days as
+        # noncurrent versions. Here: no versions, no soft delete, gone after a day.
+        staging = HardenedBucket(
+            self,
+            "staging",
+            name=config.name_of("staging"),
+            location=config.region,
+            noncurrent_version_days=config.noncurrent_version_days,
+            rules=[delete_after(STAGING_DAYS)],
+            versioned=False,
+        )
         quarantine = bucket("quarantine")
         artifacts = bucket("artifacts", delete_after(ARTIFACTS_DAYS))
         sources = bucket("sources")
@@ -118,10 +144,12 @@ class EnvironmentStack(TerraformStack):
             "loader",
             config,
             landing=landing,
+            staging=staging,
             quarantine=quarantine,
             sources=sources,
             warehouse=warehouse,
             scheduler=scheduler,
+            beta=beta,
         )
         transform = TransformJob(
             self, "transform", config, warehouse=warehouse, artifacts=artifacts, scheduler=scheduler
@@ -135,6 +163,8 @@ class EnvironmentStack(TerraformStack):
                 transform_job=config.name_of("transform"),
             ),
         )
+        audit_data_access(self, config.project)
+        let_deployer_act_as(self, bootstrap.deployer_member(config))
         apis.precede(self)
         _outputs(
             self,

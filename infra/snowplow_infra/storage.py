@@ -1,8 +1,10 @@
 """Cloud Storage buckets, hardened the same way, each with its own lifecycle rules.
 
-Every bucket has uniform bucket-level access (IAM only, no ACLs), public access
-prevention enforced, object versioning and a rule deleting old noncurrent versions:
-versioning plus soft delete is the backup of what lands here (see infra/README.md).
+Every bucket has uniform bucket-level access (IAM only, no ACLs) and public access
+prevention enforced. Buckets holding data keep object versions and a rule deleting old
+noncurrent ones: versioning plus soft delete is the backup of what lands here (see
+infra/README.md). A scratch bucket (``versioned=False``) keeps neither versions nor
+soft-deleted objects: what it holds is rebuilt from elsewhere.
 """
 
 from collections.abc import Sequence
@@ -12,9 +14,13 @@ from cdktf_cdktf_provider_google.storage_bucket import (
     StorageBucketLifecycleRule,
     StorageBucketLifecycleRuleAction,
     StorageBucketLifecycleRuleCondition,
+    StorageBucketSoftDeletePolicy,
     StorageBucketVersioning,
 )
-from cdktf_cdktf_provider_google.storage_bucket_iam_member import StorageBucketIamMember
+from cdktf_cdktf_provider_google.storage_bucket_iam_member import (
+    StorageBucketIamMember,
+    StorageBucketIamMemberCondition,
+)
 from constructs import Construct
 
 
@@ -39,7 +45,7 @@ def delete_noncurrent_after(days: int) -> StorageBucketLifecycleRule:
 
 
 class HardenedBucket(Construct):
-    """A private, versioned bucket; grant() adds IAM on this bucket only."""
+    """A private bucket, versioned unless scratch; grant() adds IAM on this bucket only."""
 
     def __init__(
         self,
@@ -50,6 +56,7 @@ class HardenedBucket(Construct):
         location: str,
         noncurrent_version_days: int,
         rules: Sequence[StorageBucketLifecycleRule] = (),
+        versioned: bool = True,
     ):
         super().__init__(scope, construct_id)
         self.bucket = StorageBucket(
@@ -59,13 +66,30 @@ class HardenedBucket(Construct):
             location=location,
             uniform_bucket_level_access=True,
             public_access_prevention="enforced",
-            versioning=StorageBucketVersioning(enabled=True),
-            lifecycle_rule=[*rules, delete_noncurrent_after(noncurrent_version_days)],
-            force_destroy=False,
+            versioning=StorageBucketVersioning(enabled=versioned),
+            lifecycle_rule=[*rules, delete_noncurrent_after(noncurrent_version_days)]
+            if versioned
+            else list(rules),
+            # a scratch object deleted is gone: no 7 days of billed soft-deleted copies
+            soft_delete_policy=None
+            if versioned
+            else StorageBucketSoftDeletePolicy(retention_duration_seconds=0),
+            force_destroy=not versioned,  # scratch only: destroying it loses nothing
         )
         self.name = name
 
-    def grant(self, construct_id: str, role: str, member: str) -> StorageBucketIamMember:
+    def grant(
+        self,
+        construct_id: str,
+        role: str,
+        member: str,
+        condition: StorageBucketIamMemberCondition | None = None,
+    ) -> StorageBucketIamMember:
         return StorageBucketIamMember(
-            self, construct_id, bucket=self.bucket.name, role=role, member=member
+            self,
+            construct_id,
+            bucket=self.bucket.name,
+            role=role,
+            member=member,
+            condition=condition,
         )

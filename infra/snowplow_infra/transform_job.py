@@ -7,7 +7,7 @@ with that account's e-mail. Cloud Scheduler starts it through the Cloud Run Admi
 run.invoker on this job only (a googleapis.com endpoint takes OAuth tokens, not OIDC).
 """
 
-from cdktf import TerraformVariable
+from cdktf import TerraformResource, TerraformVariable, TerraformVariableValidationConfig
 from cdktf_cdktf_provider_google.cloud_run_v2_job import (
     CloudRunV2Job,
     CloudRunV2JobTemplate,
@@ -29,6 +29,7 @@ from constructs import Construct
 from snowplow_infra.config import EnvironmentConfig
 from snowplow_infra.iam import grant_on_project, member, service_account
 from snowplow_infra.images import image_repository
+from snowplow_infra.ordering import IAM_PROPAGATION, after, wait
 from snowplow_infra.storage import HardenedBucket
 from snowplow_infra.warehouse import Warehouse
 
@@ -63,12 +64,29 @@ class TransformJob(Construct):
         self.image_repository = (
             f"{config.region}-docker.pkg.dev/{config.project}/{config.name_of('images')}"
         )
+        # Required: with a default, an apply without the image put the job back on a
+        # placeholder that exits 0, and the daily run "succeeded" without running dbt.
         image = TerraformVariable(
             self,
             IMAGE_VARIABLE,
             type="string",
-            default=config.transform_image,
-            description="Image the job runs; the delivery pipeline passes it by digest",
+            nullable=False,
+            description=(
+                "The job's image, pushed to this environment's repository and passed by "
+                "digest by the delivery pipeline (required: there is no default)"
+            ),
+            validation=[
+                TerraformVariableValidationConfig(
+                    condition=(
+                        "${startswith(var." + IMAGE_VARIABLE + f', "{self.image_repository}/")}}'
+                    ),
+                    error_message=(
+                        f"{IMAGE_VARIABLE} must be an image of this environment's repository, "
+                        f"{self.image_repository}/snowplow-job@sha256:..., not a placeholder "
+                        "such as Google's sample job image (it exits 0 without running dbt)."
+                    ),
+                )
+            ],
         )
         image.override_logical_id(IMAGE_VARIABLE)  # `-var transform_image=...`, stable
         environment = {
@@ -108,7 +126,10 @@ class TransformJob(Construct):
                 ),
             ),
         )
-        CloudRunV2JobIamMember(
+        # the job's first run must find its account's roles in effect
+        granted = self._grant(config, warehouse, artifacts)
+        after(self.job, wait(self, "iam-propagated", granted, IAM_PROPAGATION))
+        invoker = CloudRunV2JobIamMember(
             self,
             "scheduler-invoker",
             name=self.job.name,
@@ -137,15 +158,21 @@ class TransformJob(Construct):
                 ),
             ),
         )
-        self._grant(config, warehouse, artifacts)
+        # its first call must not meet a run.invoker grant still propagating
+        after(self.schedule, wait(self, "invoker-propagated", [invoker], IAM_PROPAGATION))
 
     def _grant(
         self, config: EnvironmentConfig, warehouse: Warehouse, artifacts: HardenedBucket
-    ) -> None:
+    ) -> list[TerraformResource]:
         job = member(self.account)
-        warehouse.grant("transform-raw", "raw", "roles/bigquery.dataViewer", job)
-        for layer in ("marts", "analytics"):  # dbt writes them; the sync reads them
-            warehouse.grant(f"transform-{layer}", layer, "roles/bigquery.dataEditor", job)
-        grant_on_project(self, "transform-jobs", config.project, "roles/bigquery.jobUser", job)
-        # run artifacts are written under the run's id and the latest ones replaced
-        artifacts.grant("transform-artifacts", "roles/storage.objectUser", job)
+        return [
+            warehouse.grant("transform-raw", "raw", "roles/bigquery.dataViewer", job),
+            # dbt writes marts and analytics; the sync reads them
+            *(
+                warehouse.grant(f"transform-{layer}", layer, "roles/bigquery.dataEditor", job)
+                for layer in ("marts", "analytics")
+            ),
+            grant_on_project(self, "transform-jobs", config.project, "roles/bigquery.jobUser", job),
+            # run artifacts are written under the run's id and the latest ones replaced
+            artifacts.grant("transform-artifacts", "roles/storage.objectUser", job),
+        ]

@@ -61,9 +61,11 @@ class Warehouse(Construct):
             delete_contents_on_destroy=scratch,
         )
 
-    def grant(self, construct_id: str, layer: str, role: str, member: str) -> None:
+    def grant(
+        self, construct_id: str, layer: str, role: str, member: str
+    ) -> BigqueryDatasetIamMember:
         """A role on one dataset (its tables, present and future), never the project."""
-        BigqueryDatasetIamMember(
+        return BigqueryDatasetIamMember(
             self,
             construct_id,
             dataset_id=self.datasets[layer].dataset_id,

@@ -145,3 +145,24 @@ def test_a_huge_plan_lists_the_first_resources_and_counts_the_rest() -> None:
     assert len(rows) == plan_report.TABLE_ROWS
     assert f"| ... | {400 - plan_report.TABLE_ROWS} more in the full plan |" in body
     assert "### Plan for `dev`: 400 to add, 0 to change, 0 to destroy" in body
+
+
+def test_a_never_applied_environment_is_said_so_and_opens_no_drift_issue(tmp_path: Path) -> None:
+    """plan_backend's override beside the plan marks a plan against an empty state."""
+    from snowplow_infra.plan_backend import OVERRIDE
+
+    assert OVERRIDE == plan_report.NEVER_APPLIED_MARK
+    stack = tmp_path / "prod"
+    stack.mkdir()
+    plan = stack / "plan.json"
+    plan.write_text(CHANGES.read_text())
+    (stack / OVERRIDE).write_text("{}")
+    body, outputs = cli(tmp_path, "comment", "--env", "prod", "--plan", str(plan))
+    assert "`prod` has never been applied: planned against an empty state" in body
+    assert outputs["changes"] != "0"  # the preview still lists what the first deploy creates
+    body, outputs = cli(tmp_path, "drift", "--env", "prod", "--plan", str(plan))
+    assert "has never been applied" in body
+    assert outputs["changes"] == "0" and outputs["destructive"] == "false"  # no drift issue
+    (stack / OVERRIDE).unlink()  # once applied, the same plan is drift again
+    _, outputs = cli(tmp_path, "drift", "--env", "prod", "--plan", str(plan))
+    assert outputs["changes"] != "0"

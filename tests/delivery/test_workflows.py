@@ -58,3 +58,26 @@ def test_every_action_is_pinned_to_a_commit(workflow: Path) -> None:
         and not re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", action)
     ]
     assert unpinned == []
+
+
+SETUP_TERRAFORM = re.compile(
+    r"uses: hashicorp/setup-terraform@\S+.*\n\s+with:\n((?:\s+\w[\w-]*:.*\n)+)", re.MULTILINE
+)
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_every_terraform_install_is_the_pinned_version(workflow: Path) -> None:
+    """The CLI that plans and applies is the one every stack's versions.tf accepts."""
+    from snowplow_infra.versions import TERRAFORM_VERSION
+
+    text = workflow.read_text()
+    installs = SETUP_TERRAFORM.findall(text)
+    assert len(installs) == text.count("hashicorp/setup-terraform@")
+    for settings in installs:
+        assert re.search(rf"terraform_version: {re.escape(TERRAFORM_VERSION)}\b", settings)
+
+
+def test_plans_prepare_the_backend_before_terraform_init() -> None:
+    """A never-applied environment must not reach the GCS backend (plan_backend.py)."""
+    script = (ROOT / ".github" / "scripts" / "plan.sh").read_text()
+    assert script.index("snowplow_infra.plan_backend") < script.index("terraform init")

@@ -18,7 +18,9 @@ def test_bootstrap_state_is_local_and_the_state_bucket_hardened(synthesized: Syn
     assert bucket["uniform_bucket_level_access"] is True
     assert bucket["public_access_prevention"] == "enforced"
     assert {"state_bucket", "workload_identity_provider", "planner_service_account",
-            "deployer_service_account"} <= set(stack["output"])  # fmt: skip
+            "deployer_service_account_dev", "deployer_service_account_prod"} <= set(
+        stack["output"]
+    )  # fmt: skip
 
 
 def test_provider_admits_only_the_repositorys_pull_requests_drift_checks_and_deploys(
@@ -30,7 +32,10 @@ def test_provider_admits_only_the_repositorys_pull_requests_drift_checks_and_dep
     assert provider["attribute_mapping"]["google.subject"] == "assertion.sub"
     repo = config.github_repository
     assert config.deploy_environments == {"dev": "branch", "prod": "release"}
+    # pinned by the numeric ids too: a renamed or re-created repository is not trusted
     assert provider["attribute_condition"] == (
+        f"assertion.repository_id == '{config.github_repository_id}' && "
+        f"assertion.repository_owner_id == '{config.github_owner_id}' && "
         f"assertion.repository == '{repo}' && ("
         f"assertion.sub == 'repo:{repo}:pull_request' || "
         f"assertion.sub == 'repo:{repo}:ref:refs/heads/main' || "
@@ -53,8 +58,9 @@ def test_each_ci_subject_may_impersonate_exactly_one_account(synthesized: Synthe
     repo = config.github_repository
     for subject in ("pull_request", "ref:refs/heads/main"):
         assert "planner" in federated[f"repo:{repo}:{subject}"]
-    for environment in ("dev", "prod"):
-        assert "deployer" in federated[f"repo:{repo}:environment:{environment}"]
+    for environment in ("dev", "prod"):  # each environment's jobs: its own deployer only
+        deployer = synthesized.bootstrap.deployer_id(synthesized.environments[environment])
+        assert f"ci_{deployer}_" in federated[f"repo:{repo}:environment:{environment}"]
     for binding in bindings:
         assert binding["member"].startswith(
             "principal://iam.googleapis.com/${google_iam_workload_identity_pool."

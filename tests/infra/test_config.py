@@ -87,3 +87,25 @@ def test_constructs_never_branch_on_an_environment_name() -> None:
         text = source.read_text()
         assert not re.search(r"""["'](dev|prod)["']""", text), source.name
         assert not re.search(r"(config|environment)\.name\s*[!=]=", text), source.name
+
+
+def copy_environments(tmp_path: Path) -> Path:
+    for source in (INFRA / "environments").glob("*.toml"):
+        (tmp_path / source.name).write_text(source.read_text())
+    return tmp_path
+
+
+def test_each_deploy_environment_is_an_environment_file(tmp_path: Path) -> None:
+    """One deployer per environment file, bound to the GitHub environment of that name."""
+    folder = copy_environments(tmp_path)
+    (folder / "staging.toml").write_text(VALID.replace("my-project-test", "my-project-stg"))
+    with pytest.raises(ConfigError, match=r"bootstrap.toml: deploy_environments: .*staging"):
+        load_all(folder)
+
+
+def test_environments_may_not_share_a_project(tmp_path: Path) -> None:
+    folder = copy_environments(tmp_path)
+    prod = folder / "prod.toml"
+    prod.write_text(prod.read_text().replace("my-project-prod", "my-project-dev"))
+    with pytest.raises(ConfigError, match=r"project: environments share a project"):
+        load_all(folder)

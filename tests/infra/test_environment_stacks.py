@@ -8,7 +8,7 @@ from snowplow_infra.loader_archive import build_archive
 from snowplow_infra.loader_function import LOADER_FUNCTION, RECONCILE_TIMEOUT_SECONDS
 from snowplow_infra.warehouse_tables import LOADER_TABLES
 
-from tests.support.synthesis import ENVIRONMENTS, Synthesized
+from tests.support.synthesis import ENVIRONMENTS, Synthesized, account, ref
 
 # every infra module reads the one synthesis of the stacks: one worker builds it
 pytestmark = pytest.mark.xdist_group("infra-synth")
@@ -18,21 +18,6 @@ OUTPUTS = {
     "analytics_dataset", "loader_function", "reconcile_function", "transform_job",
     "job_image_repository",
 }  # fmt: skip
-
-
-def ref(
-    synthesized: Synthesized, env: str, resource_type: str, attribute: str, **match: object
-) -> str:
-    """The ${...} reference Terraform resolves to that resource's attribute."""
-    for key, resource in synthesized.stacks[env]["resource"][resource_type].items():
-        if all(resource.get(k) == v for k, v in match.items()):
-            return "${" + f"{resource_type}.{key}.{attribute}" + "}"
-    raise AssertionError(f"no {resource_type} matching {match}")
-
-
-def account(synthesized: Synthesized, env: str, component: str) -> str:
-    name = synthesized.environments[env].name_of(component)
-    return ref(synthesized, env, "google_service_account", "email", account_id=name)
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -84,7 +69,10 @@ def test_reconcile_is_called_hourly_with_an_oidc_token(synthesized: Synthesized,
     schedule = synthesized.one(env, "google_cloud_scheduler_job", name=name)
     assert schedule["schedule"] == config.reconcile_schedule == "0 * * * *"
     assert schedule["attempt_deadline"] == f"{RECONCILE_TIMEOUT_SECONDS}s"
-    url = ref(synthesized, env, "google_cloudfunctions2_function", "url", name=name)
+    # the run.app URI: Scheduler is internal traffic for an internal-only service only there
+    url = ref(
+        synthesized, env, "google_cloudfunctions2_function", "service_config[0].uri", name=name
+    )
     target = schedule["http_target"]
     assert target["uri"] == url
     assert target["oidc_token"] == {
@@ -128,9 +116,8 @@ def test_transform_job_runs_daily_at_five_utc_with_oauth(
     assert template["service_account"] == account(synthesized, env, "transform")
     (container,) = template["containers"]
     assert container["image"] == "${var.transform_image}"  # the delivery pipeline sets it
-    assert (
-        synthesized.stacks[env]["variable"]["transform_image"]["default"] == config.transform_image
-    )
+    # required: tests/infra/test_versions.py plans without it
+    assert "default" not in synthesized.stacks[env]["variable"]["transform_image"]
     env_vars = {item["name"]: item["value"] for item in container["env"]}
     assert env_vars["SNOWPLOW_DBT_TARGET"] == env
     assert env_vars["SNOWPLOW_MAX_BYTES_BILLED"] == str(config.max_bytes_billed)
@@ -193,28 +180,6 @@ def test_datasets_per_layer_with_time_travel_and_expiring_scratch(
         scratch["default_table_expiration_ms"] == config.scratch_table_expiration_hours * 3_600_000
     )
     assert "default_table_expiration_ms" not in datasets[config.dataset_of("raw")]
-
-
-@pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_buckets_are_hardened(synthesized: Synthesized, env: str) -> None:
-    config = synthesized.environments[env]
-    buckets = {b["name"]: b for b in synthesized.resources(env, "google_storage_bucket")}
-    assert set(buckets) == {
-        config.name_of(c) for c in ("landing", "quarantine", "artifacts", "sources")
-    }
-    for bucket in buckets.values():
-        assert bucket["uniform_bucket_level_access"] is True
-        assert bucket["public_access_prevention"] == "enforced"
-        assert bucket["versioning"] == {"enabled": True}
-        noncurrent = {"days_since_noncurrent_time": config.noncurrent_version_days}
-        conditions = [rule["condition"] for rule in bucket["lifecycle_rule"]]
-        assert {**noncurrent, "with_state": "ARCHIVED"} in conditions
-        assert bucket.get("force_destroy") is False
-    staging_rule = {
-        "action": {"type": "Delete"},
-        "condition": {"age": 1, "matches_prefix": ["staging/"]},
-    }
-    assert staging_rule in buckets[config.name_of("landing")]["lifecycle_rule"]
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -291,7 +256,8 @@ def test_every_resource_waits_for_the_apis(synthesized: Synthesized) -> None:
             if resource_type != "google_project_service"
             for resource in resources.values()
         ]
-        assert waiting and all(depends == services for depends in waiting), name
+        # what else each waits for (grants, propagation): tests/infra/test_deploy_order.py
+        assert waiting and all(depends >= services for depends in waiting), name
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

@@ -69,10 +69,16 @@ def test_project_level_roles_are_only_the_justified_ones(synthesized: Synthesize
     for env in synthesized.environments:
         roles = {r["role"] for r in synthesized.resources(env, "google_project_iam_member")}
         assert roles == set(PROJECT_LEVEL_ROLES)
-    deployer = synthesized.bootstrap.ci_account_id("deployer")
+    deployers = [
+        synthesized.bootstrap.deployer_id(env) for env in synthesized.environments.values()
+    ]
     for stack, resource_type, resource in bindings(synthesized):
-        if resource_type == "google_project_iam_member" and resource["role"] in IMPERSONATION:
-            assert stack == "bootstrap" and deployer in resource["member"]
+        if resource_type == "google_project_iam_member":
+            # acting as accounts is granted per account (test_deployers.py), never here
+            assert resource["role"] != "roles/iam.serviceAccountUser"
+            if resource["role"] in IMPERSONATION:
+                assert stack == "bootstrap"
+                assert any(f"ci_{deployer}_" in resource["member"] for deployer in deployers)
 
 
 def test_deployer_may_grant_only_the_justified_project_roles(synthesized: Synthesized) -> None:
@@ -91,3 +97,20 @@ def test_readme_justifies_every_project_level_role() -> None:
     rows = [line for line in README.read_text().splitlines() if "| **project** |" in line]
     for role in PROJECT_LEVEL_ROLES:
         assert any(f"| {role.removeprefix('roles/')} |" in row for row in rows), role
+
+
+def test_data_access_is_audited_in_every_project(synthesized: Synthesized) -> None:
+    """Cloud Audit Logs stand in for bucket usage logs (.checkov.yaml, CKV_GCP_62)."""
+    projects = {synthesized.bootstrap.project} | {
+        env.project for env in synthesized.environments.values()
+    }
+    audited = set()
+    for name in synthesized.stacks:
+        for config in synthesized.resources(name, "google_project_iam_audit_config"):
+            kinds = {entry["log_type"] for entry in config["audit_log_config"]}
+            if kinds == {"DATA_READ", "DATA_WRITE"}:
+                audited.add((config["project"], config["service"]))
+    for project in projects:
+        assert (project, "storage.googleapis.com") in audited, project
+        if project != synthesized.bootstrap.project:
+            assert (project, "bigquery.googleapis.com") in audited, project

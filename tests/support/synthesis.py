@@ -65,3 +65,18 @@ def synthesize(folder: Path) -> Synthesized:
         bootstrap=bootstrap,
         environments={environment.name: environment for environment in environments},
     )
+
+
+def ref(
+    synthesized: Synthesized, env: str, resource_type: str, attribute: str, **match: object
+) -> str:
+    """The ${...} reference Terraform resolves to that resource's attribute."""
+    for key, resource in synthesized.stacks[env]["resource"][resource_type].items():
+        if all(resource.get(k) == v for k, v in match.items()):
+            return "${" + f"{resource_type}.{key}.{attribute}" + "}"
+    raise AssertionError(f"no {resource_type} matching {match}")
+
+
+def account(synthesized: Synthesized, env: str, component: str) -> str:
+    name = synthesized.environments[env].name_of(component)
+    return ref(synthesized, env, "google_service_account", "email", account_id=name)
