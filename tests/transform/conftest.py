@@ -4,9 +4,15 @@ one build of the conformance events shared by every test that only reads it."""
 from pathlib import Path
 
 import pytest
+from google.cloud import bigquery
 from snowplow_dbt import conformance
 from snowplow_dbt.runner import DbtProject
+from snowplow_loader.cloud import tables
+from snowplow_loader.cloud.config import Config
 
+from tests.emulators import Emulators
+from tests.support.dbt_bigquery import install_dbt_shim
+from tests.transform.bigquery_build import RAW, BigQueryBuild, bigquery_project, copy_raw_events
 from tests.transform.helpers import Built
 
 
@@ -31,3 +37,26 @@ def conformance_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     assert conformance.import_events(database) == 160
     DbtProject.local(work / "dbt", database).build("--selector", "full")
     return Built(database, work / "dbt" / "target")
+
+
+# session scope: xdist may interleave another module's tests on the same worker, which
+# would tear a module-scoped build down and build it again
+@pytest.fixture(scope="session")
+def bigquery_build(emulators: Emulators, tmp_path_factory: pytest.TempPathFactory) -> BigQueryBuild:
+    install_dbt_shim()
+    work = tmp_path_factory.mktemp("bigquery-dbt")
+    events = work / "conformance.duckdb"
+    conformance.import_events(events)
+    client = emulators.bigquery()
+    tables.ensure(client, Config(dataset=RAW), emulators.project)  # as the loader creates it
+    project = bigquery_project(emulators, work)
+    assert copy_raw_events(client, events, "load_file_key not like '%slice=3'") == 120
+    project.build("--selector", "full")
+    assert copy_raw_events(client, events, "load_file_key like '%slice=3'") == 40
+    project.build("--selector", "daily")
+    return BigQueryBuild(client, work / "dbt" / "target")
+
+
+@pytest.fixture(scope="session")
+def built(bigquery_build: BigQueryBuild) -> bigquery.Client:
+    return bigquery_build.client

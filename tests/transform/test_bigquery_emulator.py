@@ -7,114 +7,26 @@ transactional delete + insert that replaces processed sessions) run as BigQuery 
 """
 
 import json
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Any
 
-import duckdb
 import pytest
 import sqlglot
 from google.cloud import bigquery
-from snowplow_dbt import conformance
 from snowplow_dbt.rebuild import rebuild
-from snowplow_dbt.runner import DbtProject
-from snowplow_loader.cloud import tables
-from snowplow_loader.cloud.config import Config
-from snowplow_loader.contract import RAW_EVENTS
 from sqlglot import exp
 
 from tests.emulators import Emulators
-from tests.support.dbt_bigquery import install_dbt_shim
-from tests.transform.helpers import expected_sessions, expected_users, session_view, user_view
-
-RAW = "snowplow_raw"
-MODELS = "snowplow"
-ANALYTICS = "snowplow_analytics"
+from tests.transform.bigquery_build import (
+    ANALYTICS,
+    MODELS,
+    BigQueryBuild,
+    assert_sessions_and_users_expected,
+    bigquery_project,
+    query,
+)
 
 # one pytest-xdist worker builds it (Makefile: --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("bigquery-dbt")
-
-
-def query(client: bigquery.Client, sql: str) -> list[dict[str, Any]]:
-    return [dict(row.items()) for row in client.query_and_wait(sql)]
-
-
-def copy_raw_events(client: bigquery.Client, database: Path, where: str) -> int:
-    """Copy rows of a DuckDB raw_events into the emulator's raw_events with a load job."""
-    export = database.with_name(f"{database.stem}-export.ndjson")
-    columns = ", ".join(field.name for field in RAW_EVENTS)
-    with duckdb.connect(str(database)) as connection:
-        connection.execute(
-            f"copy (select {columns} from raw_events where {where}) to '{export}' (format json)"
-        )
-    config = bigquery.LoadJobConfig(source_format=bigquery.SourceFormat.NEWLINE_DELIMITED_JSON)
-    with export.open("rb") as handle:
-        job = client.load_table_from_file(
-            handle, f"{client.project}.{RAW}.raw_events", job_config=config
-        )
-    job.result()
-    return int(job.output_rows or 0)
-
-
-def bigquery_project(emulators: Emulators, work: Path) -> DbtProject:
-    """The dbt project on the emulator, models in MODELS and ANALYTICS, raw events in RAW."""
-    return DbtProject(
-        work / "dbt",
-        "emulator",
-        {
-            "SNOWPLOW_BIGQUERY_ENDPOINT": emulators.bigquery_url,
-            "SNOWPLOW_PROJECT": emulators.project,
-            "SNOWPLOW_DATASET": RAW,
-            "SNOWPLOW_MODELS_DATASET": MODELS,
-            "SNOWPLOW_ANALYTICS_DATASET": ANALYTICS,
-        },
-    )
-
-
-@dataclass(frozen=True)
-class BigQueryBuild:
-    """The emulator's client after the two builds, and the SQL the second one ran."""
-
-    client: bigquery.Client
-    target: Path  # dbt's target folder after the incremental build: the SQL it ran
-
-
-# session scope: xdist may interleave another module's tests on the same worker, which
-# would tear a module-scoped build down and build it again
-@pytest.fixture(scope="session")
-def bigquery_build(emulators: Emulators, tmp_path_factory: pytest.TempPathFactory) -> BigQueryBuild:
-    install_dbt_shim()
-    work = tmp_path_factory.mktemp("bigquery-dbt")
-    events = work / "conformance.duckdb"
-    conformance.import_events(events)
-    client = emulators.bigquery()
-    tables.ensure(client, Config(dataset=RAW), emulators.project)  # as the loader creates it
-    project = bigquery_project(emulators, work)
-    assert copy_raw_events(client, events, "load_file_key not like '%slice=3'") == 120
-    project.build("--selector", "full")
-    assert copy_raw_events(client, events, "load_file_key like '%slice=3'") == 40
-    project.build("--selector", "daily")
-    return BigQueryBuild(client, work / "dbt" / "target")
-
-
-@pytest.fixture(scope="session")
-def built(bigquery_build: BigQueryBuild) -> bigquery.Client:
-    return bigquery_build.client
-
-
-def assert_sessions_and_users_expected(client: bigquery.Client) -> None:
-    """fct_sessions and dim_users equal Snowplow's expected sessions and users."""
-    sessions = {
-        row["domain_sessionid"]: session_view(row)
-        for row in query(client, f"select * from {MODELS}.fct_sessions")
-    }
-    assert sessions == expected_sessions()
-    users = {
-        row["domain_userid"]: user_view(row)
-        for row in query(client, f"select * from {MODELS}.dim_users")
-    }
-    assert users == expected_users()
 
 
 def test_dbt_build_on_bigquery_reproduces_the_expected_sessions_and_users(

@@ -6,8 +6,13 @@
 
 {#- The value at `path` inside the first entity of a self-describing contexts array whose
     schema starts with `schema_prefix`, as a string (NULL when absent). `json_column` holds
-    {"schema": ".../contexts/jsonschema/1-0-0", "data": [{"schema": ..., "data": {...}}]}. -#}
+    {"schema": ".../contexts/jsonschema/1-0-0", "data": [{"schema": ..., "data": {...}}]}.
+    On a Snowplow BigQuery Loader table the same value comes from the entity's own column
+    (events.sql). -#}
 {% macro snowplow_context_value(json_column, schema_prefix, path) -%}
+  {%- if snowplow_events_layout() == 'bigquery_loader' -%}
+    {{ return(snowplow_loader_entity_value(json_column, schema_prefix, path)) }}
+  {%- endif -%}
   {{ return(adapter.dispatch('snowplow_context_value')(json_column, schema_prefix, path)) }}
 {%- endmacro %}
 

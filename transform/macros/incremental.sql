@@ -82,7 +82,7 @@
 {% macro snowplow_stg_copies_from(lower) %}
   {{ return(snowplow_query_tstamp(
       "select " ~ snowplow_add_days('min(collector_tstamp)', -(var('snowplow__days_late_allowed') + 1))
-      ~ " from " ~ source('snowplow', 'raw_events')
+      ~ " from " ~ snowplow_events()
       ~ " where load_tstamp > " ~ snowplow_timestamp_literal(lower)
       ~ " and " ~ snowplow_start_filter('load_tstamp'))) }}
 {% endmacro %}

@@ -65,7 +65,7 @@
   {% set since = snowplow_timestamp_literal(window.lower) %}
   {% set sessions = snowplow_models_relation('int_snowplow__sessions_this_run') %}
   {% set users = snowplow_models_relation('int_snowplow__users_this_run') %}
-  {% if name in ['raw_events', 'stg_snowplow__events'] %}
+  {% if name in ['raw_events', 'stg_snowplow__events', snowplow_events().identifier] %}
     {{ return('load_tstamp > ' ~ since) }}
   {% elif name == 'int_snowplow__session_lifecycle' %}
     {{ return('last_load_tstamp > ' ~ since) }}

@@ -20,7 +20,7 @@ where false
 with touched as (
 
     select domain_sessionid
-    from {{ source('snowplow', 'raw_events') }}
+    from {{ snowplow_events() }}
     where {{ snowplow_start_filter('load_tstamp') }}
       and load_tstamp >= {{ snowplow_timestamp_literal(rebuild.scan_from) }}
       and {{ snowplow_rebuild_loaded('load_tstamp') }}

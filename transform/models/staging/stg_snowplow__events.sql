@@ -1,5 +1,6 @@
 {#-
-  One row per event_id: raw events renamed and cast, page_view_id taken from the web_page
+  One row per event_id: raw events (this project's raw_events or a Snowplow BigQuery Loader
+  table, macros/events.sql) renamed and cast, page_view_id taken from the web_page
   context, events sent more than days_late_allowed after creation dropped, duplicates
   removed (earliest collector_tstamp, then dvce_created_tstamp, then a deterministic tie-break),
   bots flagged (is_bot, macros/bots.sql: kept here, left out by the models built on it).
@@ -51,7 +52,7 @@
 
 with source as (
 
-    select * from {{ source('snowplow', 'raw_events') }}
+    select * from {{ snowplow_events() }}
     where {{ snowplow_start_filter('load_tstamp') }}
     {%- if rebuild is not none %}
       and load_tstamp >= {{ snowplow_timestamp_literal(rebuild.scan_from) }}
@@ -80,7 +81,7 @@ renamed as (
         derived_tstamp,
         etl_tstamp,
         load_tstamp,
-        load_file_key,
+        {{ snowplow_load_file_key() }} as load_file_key,
         event_fingerprint,
 
         user_id,
