@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from snowplow_loader.cloud import deploy, entry
+from snowplow_loader.cloud import deploy
 from snowplow_loader.cloud.config import Config
 from snowplow_loader.cloud.events import ObjectEvent
 from snowplow_loader.cloud.handler import CloudLoader, Report, build
@@ -84,9 +84,14 @@ def healthy(reports: list[Report]) -> bool:
     return all(report.outcome is not NotLoaded.RETRY for report in reports)
 
 
-def from_environment(budget_seconds: float = deploy.RECONCILE_BUDGET_SECONDS) -> dict[str, int]:
-    """The scheduled run (HTTP entry point): SNOWPLOW_LANDING_BUCKET, settings' min age."""
-    loader = entry.loader()
+def scheduled(
+    loader: CloudLoader, budget_seconds: float = deploy.RECONCILE_BUDGET_SECONDS
+) -> dict[str, int]:
+    """The scheduled run (``entry.reconcile``, with the instance's loader): per-outcome counts.
+
+    The loader comes in as an argument so this module never imports ``entry``: the
+    entry point depends on reconcile, not the other way round.
+    """
     bucket = loader.config.landing_bucket
     if bucket is None:
         raise ValueError("SNOWPLOW_LANDING_BUCKET is required to reconcile: the bucket to list")
