@@ -41,7 +41,8 @@ class NotLoaded(StrEnum):
     STALE = "stale"  # a newer generation of the object exists
     GONE = "gone"  # the object was deleted before it could be read
     TOO_OLD = "too_old"  # the event outlived its retries: reconcile finds the object
-    IGNORED = "ignored"  # not an enriched file, or the loader's own staging/quarantine
+    IGNORED = "ignored"  # the loader's own staging/quarantine, or a writer's temporary object
+    UNMATCHED = "unmatched"  # a name no pattern accepts: counted (metric) and warned, not loaded
     BAD_EVENT = "bad_event"  # not a storage finalize event
     RETRY = "retry"  # a transient error: the event (or the next reconcile) tries again
 
