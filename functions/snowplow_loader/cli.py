@@ -21,7 +21,8 @@ from typing import TextIO
 import duckdb
 from tqdm import tqdm
 
-from snowplow_loader.embedded import EmbeddedLoader, batches
+from snowplow_loader.batches import batches
+from snowplow_loader.embedded import EmbeddedLoader
 from snowplow_loader.files import SourceFile, discover_all
 from snowplow_loader.names import DEFAULT_PATTERNS, NameRule, parse_patterns
 from snowplow_loader.results import FileResult, FileStatus, Summary
