@@ -93,6 +93,7 @@ class Loader(Construct):
             "SNOWPLOW_STAGING_DATASET": warehouse.datasets["scratch"].dataset_id,
             "SNOWPLOW_QUARANTINE_BUCKET": quarantine.bucket.name,
             "SNOWPLOW_LANDING_BUCKET": landing.bucket.name,
+            "SNOWPLOW_RECONCILE_LOOKBACK_HOURS": str(config.reconcile_lookback_hours),
         }
         self.function = self._function(
             "load-object",

@@ -101,7 +101,9 @@ class EnvironmentStack(TerraformStack):
                 rules=rules,
             )
 
-        landing = bucket("landing", delete_after(1, STAGING_PREFIX))
+        landing = bucket(
+            "landing", delete_after(1, STAGING_PREFIX), delete_after(config.landing_retention_days)
+        )
         quarantine = bucket("quarantine")
         artifacts = bucket("artifacts", delete_after(ARTIFACTS_DAYS))
         sources = bucket("sources")
