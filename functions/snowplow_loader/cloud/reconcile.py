@@ -100,14 +100,17 @@ class Reconciler:
     def spent(self) -> bool:
         return time.monotonic() - self.started > self.budget_seconds
 
-    def folders(self, prefixes: list[str], since: datetime, now: datetime) -> None:
-        """Decide on every object under ``prefixes`` created since ``since``."""
+    def folders(
+        self, prefixes: list[str], since: datetime, now: datetime, budgeted: bool = True
+    ) -> None:
+        """Decide on every object under ``prefixes`` created since ``since``; past the
+        budget, ``budgeted`` folders leave their files for the next run."""
         warehouse = self.loader.warehouse
         manifest, location = warehouse.tables.manifest, warehouse.location
         states = backlog.states(warehouse.client, manifest, location, self.bucket, prefixes, since)
         for prefix in prefixes:
             blobs = self.loader.storage.client.list_blobs(self.bucket, prefix=prefix)
-            self.objects(blobs, states, since, now)
+            self.objects(blobs, states, since, now, budgeted)
 
     def objects(
         self,
@@ -115,6 +118,7 @@ class Reconciler:
         states: dict[str, backlog.FileState],
         since: datetime,
         now: datetime,
+        budgeted: bool = True,
     ) -> None:
         for blob in blobs:
             created = blob.time_created
@@ -129,7 +133,7 @@ class Reconciler:
                 continue
             state = states.get(event.key)
             action = self.policy.decide(state, created, now)
-            if action is Action.WAIT or (action is not Action.DONE and self.spent()):
+            if action is Action.WAIT or (action is not Action.DONE and budgeted and self.spent()):
                 self.run.waiting.append(created or now)
             elif action is Action.PARK and state is not None:
                 deadline = time.monotonic() + self.loader.config.job_wait_seconds
@@ -180,9 +184,10 @@ def windowed(
     )
     reconciler = Reconciler(loader, bucket, policy, budget_seconds, load)
     for chunk in sweep.chunks(ordered):
-        if reconciler.spent() and reconciler.run.listed:
+        newest = not reconciler.run.listed  # the first chunk: never left for the next run
+        if reconciler.spent() and not newest:
             break  # the next run goes on from the cursor
-        reconciler.folders([p.prefix for p in chunk], window.since, now)
+        reconciler.folders([p.prefix for p in chunk], window.since, now, budgeted=not newest)
         reconciler.run.listed.extend(chunk)
     unlisted = [p for p in ordered if p not in reconciler.run.listed]
     store.save(window.next_cursor(reconciler.run.waiting, unlisted))
