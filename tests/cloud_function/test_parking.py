@@ -1,6 +1,7 @@
 """A file that fails permanently is replayed with backoff, then parked: visible in the
 manifest, one ERROR line (the parked-files alert), no more replays until a person
-redrives it; the redrive, after the fix, loads it once."""
+redrives it; the documented redrive, after the fix, loads it once, and neither a second
+redrive nor the original event, late, loads it again."""
 
 import time
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ def test_a_file_failing_permanently_is_parked_alerted_once_and_a_redrive_loads_i
     entry.reset()
     name = f"enriched/{datetime.now(UTC):%Y/%m/%d/%H}/output-x-pane-0-last-00000-of-00001.txt"
     cloud.bigquery.delete_table(cloud.names.raw_events)  # a mistake no retry fixes
-    generation = cloud.upload(name, small_file(1))
+    generation = cloud.upload(name, small_file(1) + b"broken\n")
     key = cloud.key(name, generation)
     assert cloud.deliver(name, generation) == 200  # failure 1: recorded, acknowledged
 
@@ -55,7 +56,14 @@ def test_a_file_failing_permanently_is_parked_alerted_once_and_a_redrive_loads_i
     redrive = ["--bucket", cloud.bucket, "--prefix", name, "--min-age-seconds", "0"]
     assert reconcile.main(redrive) == 0  # functions/README.md: "Redrive one file"
     [loaded] = log_lines(capsys)
-    assert (loaded["outcome"], loaded["rows_loaded"]) == ("loaded", 3)
+    assert (loaded["outcome"], loaded["file_key"], loaded["rows"]) == ("loaded", key, 4)
+    assert (loaded["rows_loaded"], loaded["bad_rows"]) == (3, 1)
+    assert cloud.count(cloud.names.raw_events, f"load_file_key = '{key}'") == 3
+    assert cloud.count(cloud.names.bad_rows, f"file_key = '{key}'") == 1
     assert history() == ["failed", "failed", "parked", "loaded"]
+
+    jobs = sorted(cloud.job_ids())
     assert reconcile.main(redrive) == 0 and scheduled() == []  # settled: nothing more
-    assert cloud.count(cloud.names.raw_events) == 3
+    assert cloud.deliver(name, generation) == 200  # the original event, late: skipped
+    assert [line["outcome"] for line in log_lines(capsys)] == ["skipped"]
+    assert sorted(cloud.job_ids()) == jobs and cloud.count(cloud.names.raw_events) == 3

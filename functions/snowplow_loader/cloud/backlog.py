@@ -124,7 +124,8 @@ def states(
 
 
 def park(loader: "CloudLoader", event: ObjectEvent, state: FileState, deadline: float) -> bool:
-    """Record the file ``parked`` and log the one ERROR line; False if another run did."""
+    """Record the file ``parked`` and log the one ERROR line; False if another run did,
+    or if the file got loaded meanwhile (the record script writes nothing then)."""
     reason = (
         f"failed {state.failures} times: parked until a person fixes the cause and redrives "
         "it (snowplow-reconcile --prefix NAME --min-age-seconds 0)"
@@ -135,8 +136,9 @@ def park(loader: "CloudLoader", event: ObjectEvent, state: FileState, deadline: 
     submit = loader.warehouse.record(
         parked, FileStatus.PARKED, reason, LoadFacts(0, 0, event.size), 0.0
     )
-    _, inserted = loader.jobs.run(parked.digest, "park", submit, deadline)
-    if inserted:
+    job, inserted = loader.jobs.run(parked.digest, "park", submit, deadline)
+    row = loader.warehouse.manifest_row(job)  # a commit that landed meanwhile settles it
+    if inserted and row is not None and row.status == FileStatus.PARKED:
         logs.emit(
             "ERROR",
             f"parked: {event.key}",
@@ -145,4 +147,5 @@ def park(loader: "CloudLoader", event: ObjectEvent, state: FileState, deadline: 
             failures=state.failures,
             reason=reason,
         )
-    return bool(inserted)
+        return True
+    return False

@@ -137,8 +137,8 @@ class Reconciler:
                 self.run.waiting.append(created or now)
             elif action is Action.PARK and state is not None:
                 deadline = time.monotonic() + self.loader.config.job_wait_seconds
-                backlog.park(self.loader, event, state, deadline)
-                self.run.counts[FileStatus.PARKED] += 1
+                if backlog.park(self.loader, event, state, deadline):
+                    self.run.counts[FileStatus.PARKED] += 1
             elif action in (Action.LOAD, Action.REPLAY):
                 replay = state.failures if state is not None else 0
                 report = self.load(replace(event, replay=replay))
