@@ -80,19 +80,22 @@ def test_objects_that_are_not_landing_files_are_ignored_or_warned_about(
     assert cloud.job_ids() == [] and cloud.manifest() == {}
 
 
-def test_gcs_loader_output_loads_with_the_default_settings(
-    cloud: Cloud, capsys: pytest.CaptureFixture[str]
+def test_gcs_loader_output_loads_with_the_default_settings_and_other_names_when_configured(
+    cloud: Cloud, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start = datetime(2026, 10, 1, 13, 25)
-    names = [
-        shard_name(start, 1, 3, 4, late=True, last=True, gzip=True),
-        shard_name(start, 0, 0, 4),
-    ]
-    for i, name in enumerate(names):
-        data = ("\n".join(lines(2, start=10 * i)) + "\n").encode()
-        generation = cloud.upload(name, gzip.compress(data) if name.endswith(".gz") else data)
-        assert cloud.deliver(name, generation) == 200
-    assert [(e["outcome"], e["rows_loaded"]) for e in log_lines(capsys)] == [("loaded", 2)] * 2
+    """Plain .txt shards, several shards and .TSV.GZ are test_names.py's (same rule, fast)."""
+    name = shard_name(datetime(2026, 10, 1, 13, 25), 1, 3, 4, late=True, last=True, gzip=True)
+    generation = cloud.upload(name, gzip.compress(("\n".join(lines(2)) + "\n").encode()))
+    assert cloud.deliver(name, generation) == 200
+    assert [(e["outcome"], e["rows_loaded"]) for e in log_lines(capsys)] == [("loaded", 2)]
+
+    # Other names load once configured: no suffix, as a GCS Loader set without one writes.
+    monkeypatch.setenv("SNOWPLOW_NAME_PATTERNS", "output-*-of-*")
+    entry.reset()
+    name = "enriched/2026/10/01/13/output-w-pane-0-last-00000-of-00001"
+    generation = cloud.upload(name, ("\n".join(lines(2, start=10)) + "\n").encode())
+    assert cloud.deliver(name, generation) == 200
+    assert [e["outcome"] for e in log_lines(capsys)] == ["loaded"]
     assert cloud.count(cloud.names.raw_events) == 4
 
 

@@ -31,8 +31,10 @@ def test_a_file_failing_permanently_is_parked_alerted_once_and_a_redrive_loads_i
     key = cloud.key(name, generation)
     assert cloud.deliver(name, generation) == 200  # failure 1: recorded, acknowledged
 
+    counts: list[dict[str, int]] = []
+
     def scheduled() -> list[dict[str, object]]:
-        entry.reconcile()  # the HTTP entry point's code, as Cloud Scheduler runs it
+        counts.append(entry.reconcile()[0])  # the HTTP entry point's code, as Scheduler runs it
         return log_lines(capsys)
 
     def history() -> list[str]:
@@ -42,9 +44,11 @@ def test_a_file_failing_permanently_is_parked_alerted_once_and_a_redrive_loads_i
         )
         return [row[0] for row in rows]
 
+    cloud.upload(name.rsplit("/", 1)[0] + "/notes.md", b"not ours")  # counted, not loaded
     capsys.readouterr()
     time.sleep(1.1)  # the backoff after one failure (test_reconcile_window checks its growth)
     assert [line["outcome"] for line in scheduled()] == ["failed"]  # failure 2: the replay
+    assert counts[-1] == {"failed": 1, "unmatched": 1, "healthy": 1}
     [parked] = scheduled()  # 2 of 2 attempts failed: parked, one ERROR line
     assert (parked["severity"], parked["outcome"], parked["file_key"]) == ("ERROR", "parked", key)
     assert history() == ["failed", "failed", "parked"]
