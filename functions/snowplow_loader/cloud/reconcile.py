@@ -95,6 +95,7 @@ class Reconciler:
         self.started = time.monotonic()
         self.budget_seconds = budget_seconds
         self.load = load or loader.run
+        self.names = loader.config.names  # parsed once per run, not per object
         self.run = Run()
 
     def spent(self) -> bool:
@@ -128,7 +129,7 @@ class Reconciler:
             event = ObjectEvent(self.bucket, name, int(blob.generation or 0), int(blob.size or 0))
             if self.loader.ignored(event):
                 continue
-            if self.loader.config.names.verdict(name) is Verdict.UNMATCHED:
+            if self.names.verdict(name) is Verdict.UNMATCHED:
                 self.run.counts[NotLoaded.UNMATCHED] += 1  # the event's WARNING said which
                 continue
             state = states.get(event.key)
