@@ -50,6 +50,7 @@ bench: setup  ## measure every figure and write BENCHMARKS.md (minutes; not part
 	@$(RUN) python transform/bench.py --tsv $(DATA)/bench/events-1000000-1.tsv --work $(DATA)/bench \
 	  --history-events 3000000
 	@$(RUN) python functions/bench_cloud.py
+	@$(RUN) python functions/bench_reconcile.py
 	@$(RUN) python infra/bench_synth.py
 	@test -f $(SNOWPLOW_DUCKDB) || $(MAKE) --no-print-directory demo  # the demo's tables
 	@$(RUN) python sheets_sync/bench_sheets.py

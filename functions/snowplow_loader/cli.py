@@ -2,8 +2,9 @@
 
 Exit codes: 0 when every file was accounted for (bad rows and quarantined files are
 recorded, not fatal; a file that could not be read is reported and the others still
-load); 1 with --strict when anything was bad, a file failed or a folder held no
-enriched file; 2 on a real fault (a path that does not exist, a full disk), with a
+load); 1 with --strict when anything was bad, a file failed, a folder held no
+enriched file or a file in a folder matched no name pattern (``--names``); 2 on a
+real fault (a path that does not exist, a full disk), with a
 message that says what to do.
 """
 
@@ -20,8 +21,10 @@ from typing import TextIO
 import duckdb
 from tqdm import tqdm
 
-from snowplow_loader.embedded import EmbeddedLoader, batches
-from snowplow_loader.files import SUFFIXES, SourceFile, discover
+from snowplow_loader.batches import batches
+from snowplow_loader.embedded import EmbeddedLoader
+from snowplow_loader.files import SourceFile, discover_all
+from snowplow_loader.names import DEFAULT_PATTERNS, NameRule, parse_patterns
 from snowplow_loader.results import FileResult, FileStatus, Summary
 
 DEFAULT_DATABASE = Path(os.environ.get("SNOWPLOW_DUCKDB", ".data/snowplow.duckdb"))
@@ -74,8 +77,13 @@ def _follow(bar: tqdm, size: int, progress: Callable[[], float]) -> Iterator[Non
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="snowplow-load", description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="+", type=Path, help="enriched files or folders of them")
     parser.add_argument(
-        "paths", nargs="+", type=Path, help="enriched .tsv / .tsv.gz files or folders"
+        "--names",
+        type=parse_patterns,
+        default=os.environ.get("SNOWPLOW_NAME_PATTERNS", ",".join(DEFAULT_PATTERNS)),
+        help="comma-separated patterns of the file names a folder's files load by, any case "
+        "(env SNOWPLOW_NAME_PATTERNS; default: %(default)s)",
     )
     parser.add_argument(
         "--db", type=Path, default=DEFAULT_DATABASE, help="DuckDB file (env SNOWPLOW_DUCKDB)"
@@ -92,10 +100,21 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     quarantine = args.quarantine or args.db.parent / "quarantine"
     try:
-        files = discover(args.paths)
+        names = NameRule(tuple(args.names))
+        found = discover_all(args.paths, names)
+        files = found.files
         empty = _empty_folders(args.paths, files)
         for folder in empty:
-            print(f"snowplow-load: no {' or '.join(SUFFIXES)} files in {folder}", file=sys.stderr)
+            print(f"snowplow-load: no file named {names.describe()} in {folder}", file=sys.stderr)
+        if found.unmatched:  # one warning per run, never a silent skip
+            shown = ", ".join(str(p) for p in found.unmatched[:3])
+            more = f" and {len(found.unmatched) - 3} more" if len(found.unmatched) > 3 else ""
+            warning = (
+                f"snowplow-load: WARNING {len(found.unmatched)} files match no name pattern "
+                f"({names.describe()}) and were not loaded: {shown}{more}; "
+                "add a pattern with --names to load them"
+            )
+            print(warning, file=sys.stderr)
         with EmbeddedLoader(args.db, quarantine) as loader:
             show = not args.quiet and sys.stderr.isatty()
             summary = load_all(loader, files, progress=sys.stderr if show else None)
@@ -117,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     print(summary.line())
     if summary.rows_bad:
         print(f"bad rows are in {args.db}: table raw_events_bad_rows", file=sys.stderr)
-    return 1 if args.strict and (empty or not summary.clean) else 0
+    return 1 if args.strict and (empty or found.unmatched or not summary.clean) else 0
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The embedded engine: loads enriched files into a local DuckDB database.
 
-Files load in batches (``batches``): consecutive files of one compression are read
+Files load in batches (``snowplow_loader.batches``): consecutive files of one compression are read
 by one read_csv over their list, which DuckDB reads in parallel (a small file alone
 gets one thread), and commit in one transaction, so a landing folder of small files
 pays the query planning and the commit once per batch, not once per file. Each file
@@ -15,7 +15,7 @@ import hashlib
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,32 +33,6 @@ MEMORY_LIMIT = "1GB"  # keeps a 1.5 GB file's load well under 2 GB of RSS (see m
 # 8.0 s) and made a 49 MB database (not 41 MB). Commits stay durable in the WAL; closing
 # the connection checkpoints.
 CHECKPOINT_THRESHOLD = "256MB"
-# A batch: enough files to keep both cores reading and to spread the per-read planning,
-# few enough bytes that a batch refused by the reader costs little to read again alone.
-# Memory does not bound it: a read streams under MEMORY_LIMIT whatever its size. Each
-# batch after the first appends beside the partly filled row groups the one before left,
-# and the closing checkpoint merges them (DuckDB's vacuum): 1M events as two batches of
-# 0.9 GB spent 4 s there, a fifth of the load, against nothing as one batch.
-BATCH_BYTES = 4 * 1024 * 1024 * 1024
-BATCH_FILES = 1000
-
-
-def batches(files: Sequence[SourceFile]) -> Iterator[list[SourceFile]]:
-    """Consecutive files of one compression, at most BATCH_FILES and BATCH_BYTES together."""
-    batch: list[SourceFile] = []
-    size = 0
-    for source in files:
-        if batch and (
-            source.gzipped != batch[0].gzipped
-            or size + source.size > BATCH_BYTES
-            or len(batch) >= BATCH_FILES
-        ):
-            yield batch
-            batch, size = [], 0
-        batch.append(source)
-        size += source.size
-    if batch:
-        yield batch
 
 
 @dataclasses.dataclass(frozen=True)

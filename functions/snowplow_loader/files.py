@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SUFFIXES = (".tsv", ".tsv.gz")
+from snowplow_loader.names import NameRule, Verdict, gzipped
+
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 64 * 1024
 
@@ -31,7 +32,7 @@ class SourceFile:
 
     @property
     def gzipped(self) -> bool:
-        return self.path.name.endswith(".gz")
+        return gzipped(self.path.name)
 
     @classmethod
     def at(cls, path: Path) -> "SourceFile":
@@ -39,24 +40,49 @@ class SourceFile:
         return cls(path.resolve(), stat.st_size, stat.st_mtime_ns)
 
 
-def discover(paths: list[Path]) -> list[SourceFile]:
+@dataclass(frozen=True)
+class Discovered:
+    """What folders held: enriched files to load, and files no name pattern accepts."""
+
+    files: list[SourceFile]
+    unmatched: list[Path]
+
+
+DEFAULT_NAMES = NameRule()
+
+
+def discover(paths: list[Path], names: NameRule = DEFAULT_NAMES) -> list[SourceFile]:
+    """The enriched files of ``paths`` (see ``discover_all``)."""
+    return discover_all(paths, names).files
+
+
+def discover_all(paths: list[Path], names: NameRule = DEFAULT_NAMES) -> Discovered:
     """Expand folders into their enriched files (sorted, so runs are reproducible).
 
-    A path that does not exist or cannot be read raises OSError: that is a fault of
-    the invocation, not bad data, and the CLI turns it into a non-zero exit.
+    Inside a folder, a file loads when its name matches a pattern of ``names``;
+    Beam's temporary files are skipped; any other file is returned as unmatched, for
+    the caller to count and report. A file named on the command line loads whatever
+    its name. A path that does not exist or cannot be read raises OSError: that is a
+    fault of the invocation, not bad data, and the CLI turns it into a non-zero exit.
     """
     found: list[SourceFile] = []
+    unmatched: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES))
-            found.extend(SourceFile.at(p) for p in files)
+            verdicts = {
+                p: names.verdict(p.relative_to(path).as_posix())
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+            }
+            found.extend(SourceFile.at(p) for p, v in verdicts.items() if v is Verdict.ENRICHED)
+            unmatched.extend(p for p, v in verdicts.items() if v is Verdict.UNMATCHED)
         elif path.is_file():
             if not os.access(path, os.R_OK):
                 raise PermissionError(f"{path}: permission denied")
             found.append(SourceFile.at(path))
         else:
             raise FileNotFoundError(f"{path}: no such file or folder")
-    return found
+    return Discovered(found, unmatched)
 
 
 def unreadable_reason(source: SourceFile) -> str | None:

@@ -19,8 +19,9 @@ class BadRowReason(StrEnum):
 class FileStatus(StrEnum):
     """What happened to a whole file, in both engines, their logs and the manifest.
 
-    The manifest holds the first four; SKIPPED is what a second attempt at a file
+    The manifest holds all but SKIPPED, which is what a second attempt at a file
     reports (the CLI's summary, the function's log line) and is never recorded.
+    PARKED is the cloud's: reconcile stops replaying a file that failed too often.
     """
 
     LOADED = "loaded"  # rows in raw_events and/or bad rows
@@ -28,6 +29,7 @@ class FileStatus(StrEnum):
     QUARANTINED = "quarantined"  # unreadable as a whole: nothing loaded, reason kept
     FAILED = "failed"  # an error no retry fixed: nothing loaded; replayable (cloud reconcile)
     SKIPPED = "skipped"  # already in the manifest: loading it again is a no-op
+    PARKED = "parked"  # failed too often: replayed only when a person redrives it
 
 
 # Statuses that settle a file: it is never loaded again. A FAILED row does not settle
@@ -41,7 +43,8 @@ class NotLoaded(StrEnum):
     STALE = "stale"  # a newer generation of the object exists
     GONE = "gone"  # the object was deleted before it could be read
     TOO_OLD = "too_old"  # the event outlived its retries: reconcile finds the object
-    IGNORED = "ignored"  # not an enriched file, or the loader's own staging/quarantine
+    IGNORED = "ignored"  # the loader's own staging/quarantine, or a writer's temporary object
+    UNMATCHED = "unmatched"  # a name no pattern accepts: counted (metric) and warned, not loaded
     BAD_EVENT = "bad_event"  # not a storage finalize event
     RETRY = "retry"  # a transient error: the event (or the next reconcile) tries again
 

@@ -51,6 +51,11 @@ class EnvironmentConfig(_Strict):
     time_travel_hours: Annotated[int, Field(ge=48, le=168)] = 168
     noncurrent_version_days: Annotated[int, Field(ge=1)] = 30
     raw_freshness_hours: Annotated[int, Field(ge=1, le=23)] = 6
+    # Landing objects are deleted this long after they land (the bucket's lifecycle): the
+    # loaded rows live in BigQuery, and a bucket that only grows makes every listing slower.
+    landing_retention_days: Annotated[int, Field(ge=2)] = 30
+    # How far back reconcile looks when it has no cursor: objects must still be there.
+    reconcile_lookback_hours: Annotated[int, Field(ge=24)] = 7 * 24
 
     @field_validator("transform_schedule", "reconcile_schedule")
     @classmethod
@@ -65,6 +70,16 @@ class EnvironmentConfig(_Strict):
         if value not in zoneinfo.available_timezones():
             raise ValueError(f"{value!r} is not an IANA time zone such as 'Etc/UTC'")
         return value
+
+    @model_validator(mode="after")
+    def _reconcile_sees_only_live_objects(self) -> Self:
+        if self.reconcile_lookback_hours >= self.landing_retention_days * 24:
+            raise ValueError(
+                f"reconcile_lookback_hours ({self.reconcile_lookback_hours}) must stay below "
+                f"landing_retention_days ({self.landing_retention_days} days): reconcile "
+                "cannot load objects the lifecycle already deleted"
+            )
+        return self
 
     @model_validator(mode="after")
     def _account_ids_fit(self) -> Self:

@@ -107,6 +107,7 @@ class Loader(Construct):
             "SNOWPLOW_QUARANTINE_BUCKET": quarantine.bucket.name,
             "SNOWPLOW_LANDING_BUCKET": landing.bucket.name,
             "SNOWPLOW_STAGING_BUCKET": staging.bucket.name,
+            "SNOWPLOW_RECONCILE_LOOKBACK_HOURS": str(config.reconcile_lookback_hours),
         }
         self.function = self._function(
             "load-object",

@@ -1,4 +1,5 @@
-"""Alerts that page a person: loader errors, a failed transform run, raw data gone stale.
+"""Alerts that page a person: loader errors, a parked file, a failed transform run, raw data
+gone stale.
 
 Each policy's documentation says what it means and what to do; infra/README.md has the
 same table. Notifications go to the e-mail channels of the environment's configuration.
@@ -44,7 +45,7 @@ class Watched:
 
 
 class Monitoring(Construct):
-    """Notification channels, the loaded-files metric and three alert policies."""
+    """Notification channels, the loaded- and unmatched-files metrics, four alert policies."""
 
     def __init__(
         self, scope: Construct, construct_id: str, config: EnvironmentConfig, watched: Watched
@@ -75,6 +76,34 @@ class Monitoring(Construct):
                 metric_kind="DELTA", value_type="INT64", unit="1"
             ),
         )
+        self.unmatched_files = LoggingMetric(
+            self,
+            "unmatched-files",
+            name=config.name_of("unmatched-files"),
+            description="Landing objects whose name matches no SNOWPLOW_NAME_PATTERNS: not loaded",
+            filter=f'{loader_logs} AND jsonPayload.outcome="unmatched"',
+            metric_descriptor=LoggingMetricMetricDescriptor(
+                metric_kind="DELTA", value_type="INT64", unit="1"
+            ),
+        )
+        self.file_parked = self._policy(
+            "file-parked",
+            config,
+            "landing file parked",
+            "Reconcile stopped replaying a landing file that failed on every attempt "
+            "(SNOWPLOW_RECONCILE_MAX_ATTEMPTS, with backoff); it stays unloaded until a person "
+            "acts. The entry's jsonPayload.reason holds the last failure; the manifest lists "
+            "them all (`SELECT file_key, reason FROM load_manifest WHERE status = 'failed'`). "
+            "Fix the cause, then redrive it: `snowplow-reconcile --prefix NAME "
+            "--min-age-seconds 0` (functions/README.md, Reconcile and redrive).",
+            MonitoringAlertPolicyConditions(
+                display_name="loader parked a file",
+                condition_matched_log=MonitoringAlertPolicyConditionsConditionMatchedLog(
+                    filter=f'{loader_logs} AND jsonPayload.outcome="parked"'
+                ),
+            ),
+            rate_limited=True,
+        )
         self.loader_errors = self._policy(
             "loader-errors",
             config,
@@ -86,7 +115,7 @@ class Monitoring(Construct):
             MonitoringAlertPolicyConditions(
                 display_name="loader ERROR log entry",
                 condition_matched_log=MonitoringAlertPolicyConditionsConditionMatchedLog(
-                    filter=f"{loader_logs} AND severity>=ERROR"
+                    filter=f'{loader_logs} AND severity>=ERROR AND NOT jsonPayload.outcome="parked"'
                 ),
             ),
             rate_limited=True,

@@ -115,7 +115,7 @@ class EnvironmentStack(TerraformStack):
                 rules=rules,
             )
 
-        landing = bucket("landing")
+        landing = bucket("landing", delete_after(config.landing_retention_days))
         # The loader's staging copies live apart from the landing files: in the versioned
         # landing bucket each one fired the loader again (ignored) and stayed ~31 days as
         # noncurrent versions. Here: no versions, no soft delete, gone after a day.

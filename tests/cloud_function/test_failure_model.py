@@ -1,6 +1,7 @@
 """Every file ends loaded exactly once or in a state a person can see and redrive:
 a failure replays, concurrent deployments and redeliveries meet at the same jobs.
-(Overload and reconcile: test_overload_and_reconcile.py.)"""
+(Overload and reconcile: test_overload_and_reconcile.py; a failed file replayed, parked
+and redriven: test_parking.py.)"""
 
 import os
 import threading
@@ -9,45 +10,12 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import pytest
-from snowplow_loader.cloud import reconcile, tables
 from snowplow_loader.cloud.config import Config
 from snowplow_loader.cloud.handler import build
 
-from tests.cloud_function.checks import assert_no_duplicate_events, log_lines, small_file, steps
+from tests.cloud_function.checks import assert_no_duplicate_events, small_file, steps
 from tests.cloud_function.harness import Cloud
 from tests.support.bigquery_faults import held_loads
-
-
-def test_a_failed_file_replayed_by_the_documented_command_loads_once(
-    cloud: Cloud, capsys: pytest.CaptureFixture[str]
-) -> None:
-    name = "2026/10/01/late.tsv"
-    cloud.bigquery.delete_table(cloud.names.raw_events)  # a deployment mistake
-    generation = cloud.upload(name, small_file(1) + b"broken\n")
-    key = cloud.key(name, generation)
-    assert cloud.deliver(name, generation) == 200
-    assert cloud.manifest()[key][0] == "failed"
-    tables.ensure(cloud.bigquery, cloud.config, cloud.project)  # the mistake is fixed
-    capsys.readouterr()
-
-    redrive = ["--bucket", cloud.bucket, "--prefix", name, "--min-age-seconds", "0"]
-    assert reconcile.main(redrive) == 0  # functions/README.md: "Redrive one file"
-    [entry] = log_lines(capsys)
-    assert (entry["outcome"], entry["file_key"], entry["rows"]) == ("loaded", key, 4)
-    assert cloud.count(cloud.names.raw_events, f"load_file_key = '{key}'") == entry["rows_loaded"]
-    assert cloud.count(cloud.names.bad_rows, f"file_key = '{key}'") == entry["bad_rows"] == 1
-    assert entry["rows_loaded"] == 3
-    history = cloud.rows(
-        f"SELECT status FROM `{cloud.names.manifest}` WHERE file_key = '{key}' ORDER BY load_tstamp"
-    )
-    assert history == [("failed",), ("loaded",)]
-
-    jobs = sorted(cloud.job_ids())
-    assert reconcile.main(redrive) == 0 and log_lines(capsys) == []  # settled: nothing to do
-    assert cloud.deliver(name, generation) == 200  # the original event, late: skipped
-    assert [line["outcome"] for line in log_lines(capsys)] == ["skipped"]
-    assert sorted(cloud.job_ids()) == jobs and cloud.count(cloud.names.raw_events) == 3
 
 
 def test_one_generation_delivered_to_two_deployments_at_once_commits_once(cloud: Cloud) -> None:

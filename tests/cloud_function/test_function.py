@@ -1,5 +1,6 @@
 """The deployed function, end to end: real CloudEvents in, BigQuery rows and log lines out."""
 
+import gzip
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,7 @@ from snowplow_loader.cloud import entry
 from tests.cloud_function.checks import log_lines
 from tests.cloud_function.harness import Cloud
 from tests.support.enriched import line, lines
+from tests.support.gcs_loader_names import shard_name, temporary_name
 
 
 def test_a_file_loads_once_and_says_so_in_one_log_line(
@@ -60,13 +62,41 @@ def test_values_arrive_typed(cloud: Cloud) -> None:
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["notes.txt", "staging/x/y.ndjson", "quarantine/1/a.tsv"])
-def test_objects_that_are_not_landing_files_are_ignored(
-    cloud: Cloud, capsys: pytest.CaptureFixture[str], name: str
+@pytest.mark.parametrize(
+    ("name", "outcome", "severity"),
+    [
+        ("staging/x/y.ndjson", "ignored", "INFO"),
+        ("quarantine/1/a.tsv", "ignored", "INFO"),
+        (temporary_name(datetime(2026, 10, 1, 13)), "ignored", "INFO"),
+        ("enriched/2026/10/01/13/notes.txt", "unmatched", "WARNING"),
+    ],
+)
+def test_objects_that_are_not_landing_files_are_ignored_or_warned_about(
+    cloud: Cloud, capsys: pytest.CaptureFixture[str], name: str, outcome: str, severity: str
 ) -> None:
     assert cloud.deliver(name, cloud.upload(name, b"x\ty\n")) == 200
     [entry] = log_lines(capsys)
-    assert entry["outcome"] == "ignored" and cloud.job_ids() == []
+    assert (entry["outcome"], entry["severity"]) == (outcome, severity)
+    assert cloud.job_ids() == [] and cloud.manifest() == {}
+
+
+def test_gcs_loader_output_loads_with_the_default_settings_and_other_names_when_configured(
+    cloud: Cloud, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plain .txt shards, several shards and .TSV.GZ are test_names.py's (same rule, fast)."""
+    name = shard_name(datetime(2026, 10, 1, 13, 25), 1, 3, 4, late=True, last=True, gzip=True)
+    generation = cloud.upload(name, gzip.compress(("\n".join(lines(2)) + "\n").encode()))
+    assert cloud.deliver(name, generation) == 200
+    assert [(e["outcome"], e["rows_loaded"]) for e in log_lines(capsys)] == [("loaded", 2)]
+
+    # Other names load once configured: no suffix, as a GCS Loader set without one writes.
+    monkeypatch.setenv("SNOWPLOW_NAME_PATTERNS", "output-*-of-*")
+    entry.reset()
+    name = "enriched/2026/10/01/13/output-w-pane-0-last-00000-of-00001"
+    generation = cloud.upload(name, ("\n".join(lines(2, start=10)) + "\n").encode())
+    assert cloud.deliver(name, generation) == 200
+    assert [e["outcome"] for e in log_lines(capsys)] == ["loaded"]
+    assert cloud.count(cloud.names.raw_events) == 4
 
 
 def test_events_older_than_the_limit_are_dropped_with_an_error_line(

@@ -7,6 +7,7 @@ loads exactly those.
 """
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,8 @@ def reconcile_http(cloud: Cloud, monkeypatch: pytest.MonkeyPatch) -> FlaskClient
 def test_overloaded_jobs_are_retried_until_loaded_and_reconcile_loads_the_missed_files(
     cloud: Cloud, reconcile_http: FlaskClient, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    files = {f"2026/10/02/part-{i:02}.tsv": small_file(i, rows=1) for i in range(60)}
+    folder = f"{datetime.now(UTC):%Y/%m/%d/%H}"  # the hourly folders reconcile lists
+    files = {f"{folder}/part-{i:02}.tsv": small_file(i, rows=1) for i in range(60)}
     generations = {name: cloud.upload(name, data) for name, data in files.items()}
     missed = set(list(files)[::6])  # 10 files whose event never comes
     delivered = [name for name in files if name not in missed]

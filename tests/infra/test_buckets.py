@@ -27,7 +27,9 @@ def test_buckets_are_hardened(synthesized: Synthesized, env: str) -> None:
         assert bucket.get("force_destroy") is False
         assert "soft_delete_policy" not in bucket  # Cloud Storage's default 7 days
     landing_rules = buckets[config.name_of("landing")]["lifecycle_rule"]
-    assert not [rule for rule in landing_rules if "age" in rule["condition"]]  # files stay
+    retention = {"action": {"type": "Delete"}, "condition": {"age": config.landing_retention_days}}
+    assert [rule for rule in landing_rules if "age" in rule["condition"]] == [retention]
+    assert config.reconcile_lookback_hours < config.landing_retention_days * 24
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

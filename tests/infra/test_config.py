@@ -55,6 +55,7 @@ def test_defaults_and_derived_names(tmp_path: Path) -> None:
         (("", 'transform_schedule = "daily"'), "transform_schedule", "cron"),
         (("", 'time_zone = "UTC+1"'), "time_zone", "IANA"),
         (("", "surprise = 1"), "surprise", "Extra inputs"),
+        (("", "reconcile_lookback_hours = 720"), "reconcile_lookback_hours", "lifecycle"),
     ],
 )
 def test_a_bad_field_is_named_with_the_file(

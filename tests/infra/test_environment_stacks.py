@@ -44,6 +44,8 @@ def test_loader_runs_on_landing_finalize_with_retries(synthesized: Synthesized, 
     assert service["environment_variables"]["SNOWPLOW_QUARANTINE_BUCKET"] == ref(
         synthesized, env, "google_storage_bucket", "name", name=config.name_of("quarantine")
     )
+    lookback = service["environment_variables"]["SNOWPLOW_RECONCILE_LOOKBACK_HOURS"]
+    assert lookback == str(config.reconcile_lookback_hours)
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -190,7 +192,7 @@ def test_alert_policies_watch_loader_job_and_freshness(synthesized: Synthesized,
         for p in synthesized.resources(env, "google_monitoring_alert_policy")
     }
     assert set(policies) == {
-        config.name_of(n) for n in ("loader-errors", "transform-failed", "raw-stale")
+        config.name_of(n) for n in ("loader-errors", "file-parked", "transform-failed", "raw-stale")
     }
     channels = synthesized.resources(env, "google_monitoring_notification_channel")
     assert sorted(c["labels"]["email_address"] for c in channels) == sorted(config.alert_emails)
@@ -200,6 +202,13 @@ def test_alert_policies_watch_loader_job_and_freshness(synthesized: Synthesized,
     (errors,) = policies[config.name_of("loader-errors")]["conditions"]
     log_filter = errors["condition_matched_log"]["filter"]
     assert "severity>=ERROR" in log_filter
+    (parked,) = policies[config.name_of("file-parked")]["conditions"]
+    assert 'jsonPayload.outcome="parked"' in parked["condition_matched_log"]["filter"]
+    assert 'NOT jsonPayload.outcome="parked"' in log_filter  # one alert per parked file
+    unmatched = synthesized.one(
+        env, "google_logging_metric", name=config.name_of("unmatched-files")
+    )
+    assert 'jsonPayload.outcome="unmatched"' in unmatched["filter"]
     assert config.name_of("loader") in log_filter and config.name_of("reconcile") in log_filter
     (failed,) = policies[config.name_of("transform-failed")]["conditions"]
     metric_filter = failed["condition_threshold"]["filter"]

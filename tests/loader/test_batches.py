@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from snowplow_loader.batches import BATCH_BYTES, batches
 from snowplow_loader.cli import load_all
-from snowplow_loader.embedded import BATCH_BYTES, EmbeddedLoader, batches
+from snowplow_loader.embedded import EmbeddedLoader
 from snowplow_loader.files import SourceFile, discover
 from snowplow_loader.results import FileStatus
 

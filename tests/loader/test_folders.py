@@ -75,5 +75,6 @@ def test_a_folder_without_enriched_files_says_so(
     args = [str(landing), "--db", str(tmp_path / "x.duckdb")] + (["--strict"] if strict else [])
     assert _run(*args) == (1 if strict else 0)
     out, err = capsys.readouterr()
-    assert f"no .tsv or .tsv.gz files in {landing}" in err
+    assert f"no file named *.tsv, *.tsv.gz, output-*.txt, output-*.txt.gz in {landing}" in err
+    assert "WARNING 1 files match no name pattern" in err  # notes.txt: reported, not dropped
     assert out.startswith("0 files")

@@ -23,6 +23,7 @@ from pydantic_settings import (
 from pydantic_settings.sources.utils import parse_env_vars
 
 from snowplow_loader.cloud import deploy
+from snowplow_loader.names import DEFAULT_PATTERNS, NameRule, parse_patterns
 
 PREFIX = "SNOWPLOW_"
 
@@ -67,6 +68,12 @@ def _prefix(text: str) -> str:
     return text
 
 
+def _partitions(text: str) -> str:
+    if text and (not text.endswith("/") or text.startswith("/")):
+        raise ValueError(f"{text!r} must be empty or a folder template such as '%Y/%m/%d/%H/'")
+    return text
+
+
 def _below_timeout(value: int) -> int:
     if value >= deploy.TIMEOUT_SECONDS:
         raise ValueError(
@@ -85,6 +92,8 @@ Project = Annotated[str, _matching(r"[a-z][a-z0-9.:-]{0,62}", "a project id (a-z
 Location = Annotated[str, _matching(r"[A-Za-z0-9-]{2,40}", "a location such as EU or us-east1")]
 JobPrefix = Annotated[str, _matching(r"[A-Za-z0-9_-]{1,100}", "a job id prefix (A-Z, 0-9, _, -)")]
 Url = Annotated[str, _matching(r"https?://\S+", "an http(s) URL")]
+Partitions = Annotated[str, AfterValidator(_partitions)]
+Patterns = Annotated[str, AfterValidator(lambda text: ",".join(parse_patterns(text)))]
 
 DATASET_REQUIRED = (
     f"{PREFIX}DATASET is required: the BigQuery dataset holding raw_events, "
@@ -115,6 +124,15 @@ class Config(BaseSettings):
     job_wait_seconds: Annotated[Positive, AfterValidator(_below_timeout)] = deploy.JOB_WAIT_SECONDS
     staging_ttl_hours: Positive = 7 * 24  # the staging dataset's table expiration; outlives retries
     reconcile_min_age_seconds: Seconds = 3600  # younger objects may still have an event in flight
+    # Reconcile's window (cloud/sweep.py): the landing folders by date, how far back a
+    # scheduled run looks without a cursor (below the landing lifecycle), how much later
+    # than its folder's hour an object may be written, and when to park a failing file.
+    reconcile_partitions: Partitions = "%Y/%m/%d/%H/"
+    reconcile_lookback_hours: Positive = 7 * 24
+    reconcile_lateness_hours: Seconds = 24
+    reconcile_max_attempts: Positive = 5
+    reconcile_backoff_seconds: Positive = 3600  # doubled after each failed run
+    name_patterns: Patterns = ",".join(DEFAULT_PATTERNS)  # accepted object names (names.py)
     bigquery_endpoint: Url | None = None  # emulators only
 
     @classmethod
@@ -139,6 +157,11 @@ class Config(BaseSettings):
         if self.staging_prefix == self.quarantine_prefix:
             raise ValueError(f"{PREFIX}STAGING_PREFIX and {PREFIX}QUARANTINE_PREFIX must differ")
         return self
+
+    @property
+    def names(self) -> NameRule:
+        """The accepted object names (``SNOWPLOW_NAME_PATTERNS``), any case."""
+        return NameRule(parse_patterns(self.name_patterns))
 
     @property
     def staging_dataset_name(self) -> str:

@@ -48,5 +48,5 @@ def reconcile() -> tuple[dict[str, int], int]:
     """The scheduled reconcile: per-outcome counts, and 500 when a file awaits a retry."""
     from snowplow_loader.cloud import reconcile
 
-    counts = reconcile.from_environment()
+    counts = reconcile.scheduled(loader())
     return counts, 200 if counts["healthy"] else 500

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from snowplow_loader.files import SUFFIXES
+from snowplow_loader.names import gzipped
 
 FINALIZED = "google.cloud.storage.object.v1.finalized"
 
@@ -61,12 +61,7 @@ class ObjectEvent:
 
     @property
     def gzipped(self) -> bool:
-        return self.name.endswith(".gz")
-
-    @property
-    def enriched(self) -> bool:
-        """Named like an enriched file (.tsv, .tsv.gz); anything else is not ours."""
-        return self.name.endswith(SUFFIXES)
+        return gzipped(self.name)
 
     @classmethod
     def from_cloud_event(cls, event: CloudEventLike) -> "ObjectEvent":

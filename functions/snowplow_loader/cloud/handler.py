@@ -26,11 +26,13 @@ from snowplow_loader.cloud.framing import UnreadableFileError
 from snowplow_loader.cloud.gcs import GenerationGoneError, Storage
 from snowplow_loader.cloud.jobs import Jobs
 from snowplow_loader.cloud.warehouse import LoadFacts, ManifestRow, Warehouse
+from snowplow_loader.names import Verdict
 from snowplow_loader.results import FileStatus, NotLoaded
 
 Outcome = FileStatus | NotLoaded  # what one delivery did (results.py defines both)
 _SEVERITY = {FileStatus.QUARANTINED: "WARNING", NotLoaded.GONE: "WARNING",
-             NotLoaded.RETRY: "WARNING", FileStatus.FAILED: "ERROR", NotLoaded.TOO_OLD: "ERROR",
+             NotLoaded.UNMATCHED: "WARNING", NotLoaded.RETRY: "WARNING", FileStatus.FAILED: "ERROR",
+             NotLoaded.TOO_OLD: "ERROR",
              NotLoaded.BAD_EVENT: "ERROR"}  # fmt: skip
 
 
@@ -87,8 +89,13 @@ class CloudLoader:
         started = time.monotonic()
         if self.ignored(event):
             return Report(
-                NotLoaded.IGNORED, event.key, reason="not an enriched file of the landing area"
+                NotLoaded.IGNORED, event.key, reason="the loader's own or a temporary object"
             )
+        if not self.config.names.accepts(event.name):
+            reason = (
+                f"the name matches none of SNOWPLOW_NAME_PATTERNS ({self.config.names.describe()})"
+            )
+            return Report(NotLoaded.UNMATCHED, event.key, reason=reason)
         if event.time is not None:
             age = (datetime.now(UTC) - event.time).total_seconds()
             if age > self.config.max_event_age_seconds:
@@ -111,9 +118,12 @@ class CloudLoader:
         return started + self.config.job_wait_seconds
 
     def ignored(self, event: ObjectEvent) -> bool:
-        """Not an enriched file, or one of the loader's own staging and quarantine copies."""
+        """The loader's own staging and quarantine copies, or a writer's temporary object
+        (``names.Verdict.TEMPORARY``); a name no pattern accepts is not ignored but UNMATCHED."""
         own = (self.config.staging_prefix, self.config.quarantine_prefix)
-        return not event.enriched or event.name.startswith(own)
+        return event.name.startswith(own) or (
+            self.config.names.verdict(event.name) is Verdict.TEMPORARY
+        )
 
     def _load(self, event: ObjectEvent, started: float) -> Report:
         staging = tables.staging_table(self.config, self.project, event.digest)
