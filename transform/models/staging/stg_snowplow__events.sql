@@ -11,6 +11,7 @@
   sessions inside its scan range, and replaces their stored rows in that range.
 -#}
 -- depends_on: {{ ref('int_snowplow__rebuild_sessions') }}
+-- depends_on: {{ ref('int_snowplow__rebuild_browsers') }}
 {{
   config(
     incremental_strategy=snowplow_incremental_strategy(),
