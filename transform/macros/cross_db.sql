@@ -27,6 +27,42 @@
     limit 1)
 {%- endmacro %}
 
+{#- The `data` object of the first entity of a contexts array (as in snowplow_context_value)
+    whose schema starts with `schema_prefix`, as JSON, for snowplow_json_string to read
+    several fields of one entity after a single parse of the column (NULL when absent). -#}
+{% macro snowplow_context_entity(json_column, schema_prefix) -%}
+  {{ return(adapter.dispatch('snowplow_context_entity')(json_column, schema_prefix)) }}
+{%- endmacro %}
+
+{% macro duckdb__snowplow_context_entity(json_column, schema_prefix) -%}
+  (list_filter(
+      from_json({{ json_column }}, '{"data": [{"schema": "VARCHAR", "data": "JSON"}]}').data,
+      entity -> starts_with(entity.schema, '{{ schema_prefix }}')
+  )[1].data)
+{%- endmacro %}
+
+{% macro bigquery__snowplow_context_entity(json_column, schema_prefix) -%}
+  (select json_query(entity, '$.data')
+     from unnest(json_query_array({{ json_column }}, '$.data')) as entity with offset as position
+    where starts_with(json_value(entity, '$.schema'), '{{ schema_prefix }}')
+    order by position
+    limit 1)
+{%- endmacro %}
+
+{#- The scalar at top-level `key` of a JSON object from snowplow_context_entity, as a
+    string (JSON true/false as 'true'/'false'; NULL when absent). -#}
+{% macro snowplow_json_string(json_value, key) -%}
+  {{ return(adapter.dispatch('snowplow_json_string')(json_value, key)) }}
+{%- endmacro %}
+
+{% macro duckdb__snowplow_json_string(json_value, key) -%}
+  json_extract_string({{ json_value }}, '$.{{ key }}')
+{%- endmacro %}
+
+{% macro bigquery__snowplow_json_string(json_value, key) -%}
+  json_value({{ json_value }}, '$.{{ key }}')
+{%- endmacro %}
+
 {#- Whole seconds from `start` to `end`, truncated (BigQuery's TIMESTAMP_DIFF semantics). -#}
 {% macro snowplow_seconds_between(start, end) -%}
   {{ return(adapter.dispatch('snowplow_seconds_between')(start, end)) }}

@@ -42,7 +42,9 @@ def _sql(template: str) -> Any:
 
 
 target = SimpleNamespace(type="bigquery", name="dev", schema="snowplow", database="my-project-dev")
-adapter = SimpleNamespace(dispatch=_dispatch, get_relation=lambda **_: None)
+adapter = SimpleNamespace(
+    dispatch=_dispatch, get_relation=lambda **_: None, get_columns_in_relation=lambda *_: []
+)
 dbt = SimpleNamespace(
     type_int=_sql("int64"),
     type_float=_sql("float64"),
