@@ -8,11 +8,14 @@ with their user agents and an IAB verdict saying so) plus synthetic sessions mad
 bots by hand, in every way the rule knows.
 """
 
+import re
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+from snowplow_dbt import bots as bot_patterns
+from snowplow_dbt.report import summary
 from snowplow_dbt.runner import DbtProject
 from snowplow_loader import cli as load
 from snowplow_sample import catalog
@@ -155,6 +158,19 @@ def built(database: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
         group by domain_sessionid, useragent
         """,
     )
+    on["summary"] = summary(database)
+    on["sample_agents"] = rows(
+        database,
+        "select useragent, count(distinct domain_sessionid) as sessions from raw_events"
+        f" where {SAMPLE_BOTS} group by useragent",
+    )
+    (iab,) = rows(
+        database,
+        "select count(distinct domain_sessionid) as sessions from raw_events"
+        f" where {SAMPLE_BOTS}"
+        " and replace(derived_contexts, ' ', '') like '%\"spiderOrRobot\":true%'",
+    )
+    on["sample_iab_robots"] = iab["sessions"]
     on["iab_kept"] = rows(
         database,
         "select category, min(reason) as reason, count(distinct domain_sessionid) as sessions"
@@ -212,6 +228,45 @@ def test_each_filtered_event_says_which_source_flagged_it(
         == ("SPIDER_OR_ROBOT", "UNKNOWN", "FAILED_IP_EXCLUDE", False, False)
         for row in robots
     )
+
+
+def test_the_demo_summary_counts_bot_sessions_by_source(
+    built: dict[str, dict[str, Any]],
+) -> None:
+    """`make demo` prints the sessions each source flags. Expected here from the raw user
+    agents, matched in Python against each list, and the IAB verdicts the data was made
+    with: hand-made 5 of Snowplow's list, 4 only crawler-user-agents knows, 3 IAB robots;
+    plus the sample generator's crawlers (user agent and IAB verdict)."""
+    crawler = [re.compile(pattern) for pattern in bot_patterns.load().crawler_user_agents]
+
+    def in_crawler_list(agent: str) -> bool:
+        return any(pattern.search(agent) for pattern in crawler)
+
+    def in_snowplow_list(agent: str) -> bool:
+        return re.search(bot_patterns.SNOWPLOW_PATTERN, agent) is not None
+
+    on = built["on"]
+    agents = [
+        *((agent, 1) for agent in (*BOT_AGENTS, *HEADLESS_AND_LIBRARIES)),
+        *((row["useragent"], row["sessions"]) for row in on["sample_agents"]),
+    ]
+    sample = on["sample"]["raw_sessions"]
+    want = {
+        "snowplow": sum(n for agent, n in agents if in_snowplow_list(agent)),
+        "crawler": sum(n for agent, n in agents if in_crawler_list(agent)),
+        "crawler_only": sum(
+            n for agent, n in agents if in_crawler_list(agent) and not in_snowplow_list(agent)
+        ),
+        "iab": 3 + on["sample_iab_robots"],
+    }
+    assert want["crawler_only"] >= 4 and want["snowplow"] >= 5
+    line = next(x for x in on["summary"].splitlines() if x.startswith("bots"))
+    assert f"in {sample + 12:,} sessions;" in line
+    assert (
+        f"Snowplow's list {want['snowplow']:,}, crawler-user-agents {want['crawler']:,}"
+        f" ({want['crawler_only']:,} that Snowplow's list misses),"
+        f" IAB enrichment {want['iab']:,}"
+    ) in line, line
 
 
 def test_with_the_switches_off_every_bot_reaches_the_marts_and_nothing_is_stitched(
