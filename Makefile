@@ -9,7 +9,7 @@ DATA := .data
 export UV_COMPILE_BYTECODE := 1
 export SNOWPLOW_DUCKDB := $(CURDIR)/$(DATA)/snowplow.duckdb
 
-.PHONY: setup demo rebuild test test-slow lint lint-sql pytest bench synth contract clean
+.PHONY: setup demo rebuild test test-slow lint lint-sql pytest bench synth contract bots clean
 
 setup:  ## install uv into the pyenv Python that .python-version selects, then the lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13), \
@@ -62,6 +62,9 @@ synth: setup  ## every stack's Terraform JSON in infra/cdktf.out/stacks/<stack>/
 contract: setup  ## regenerate what derives from the raw_events contract
 	@$(RUN) python -c 'from snowplow_loader.contract import dbt_source_yaml; \
 	  open("transform/models/staging/_snowplow__sources.yml", "w").write(dbt_source_yaml())'
+
+bots: setup  ## regenerate the dbt bot user-agent patterns from the pinned crawler-user-agents
+	@$(RUN) python -m snowplow_dbt.bots
 
 clean:
 	rm -rf $(DATA)

@@ -6,6 +6,7 @@ full build and the incremental path (run window, literal partition bounds, the
 transactional delete + insert that replaces processed sessions) run as BigQuery SQL.
 """
 
+import hashlib
 import json
 from datetime import date
 
@@ -19,6 +20,7 @@ from tests.emulators import Emulators
 from tests.transform.bigquery_build import (
     ANALYTICS,
     MODELS,
+    RAW,
     BigQueryBuild,
     assert_sessions_and_users_expected,
     bigquery_project,
@@ -160,22 +162,74 @@ def test_incremental_sql_prunes_partitions_with_constants(bigquery_build: BigQue
             assert filters, f"{model}: no constant partition filter"
 
 
+# every table a build writes but the run manifest, by dataset
+REBUILT_TABLES = {
+    MODELS: (
+        "stg_snowplow__events", "int_snowplow__session_lifecycle",
+        "int_snowplow__quarantined_sessions", "int_snowplow__filtered_bot_events",
+        "fct_sessions", "fct_page_views", "dim_users", "dim_user_mapping",
+    ),
+    ANALYTICS: ("user_engagement", "daily_active_users", "weekly_retention_cohorts"),
+}  # fmt: skip
+# the "user stitch" browser's second session, on 2021-03-02: it identified the browser last
+LOGGED_IN = "37b340c11359852988ae9b4f77f0c4b283cf2d4e87e2b5e5bceda36a185b81ff"
+USER_STITCH = "434dff58299fdc4f124ddf56a4f117d76f69bedb06f76d9858ffde85e16e14e1"
+
+
+def every_table(client: bigquery.Client) -> dict[str, list[str]]:
+    """Every row of every rebuilt table, as sorted text."""
+    return {
+        table: sorted(
+            repr(sorted(row.items())) for row in query(client, f"select * from {dataset}.{table}")
+        )
+        for dataset, tables in REBUILT_TABLES.items()
+        for table in tables
+    }
+
+
 @pytest.mark.slow
-def test_windowed_rebuild_reproduces_the_sessions_on_bigquery(
+def test_windowed_rebuild_after_deletions_equals_a_full_refresh_on_bigquery(
     built: bigquery.Client, emulators: Emulators, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """A rebuild of the busiest day, as BigQuery SQL: the same sessions and users again
-    (raw_events did not change), and the run processed only the sessions touching it."""
+    """Raw rows deleted inside [2021-03-01, 2021-03-03) -- every event of the session in
+    which a browser logged in last, another whole session, the event without a session id
+    and 15 % of the others -- then a rebuild of that window, as BigQuery SQL: every table
+    equals a full refresh of the same raw data. Runs last: it changes the shared build."""
+    window = "derived_tstamp >= timestamp '2021-03-01' and derived_tstamp < timestamp '2021-03-03'"
+    raw = f"{RAW}.raw_events"
+    events = query(built, f"select event_id, domain_sessionid from {raw} where {window}")
+    sessions = sorted({e["domain_sessionid"] for e in events} - {None, LOGGED_IN})
+    whole = {LOGGED_IN, sessions[0]}
+    share = {
+        e["event_id"]
+        for e in events
+        if e["domain_sessionid"] not in whole
+        and int(hashlib.sha256(e["event_id"].encode()).hexdigest(), 16) % 100 < 15
+    }
+    assert LOGGED_IN in {e["domain_sessionid"] for e in events} and share
+    assert any(e["domain_sessionid"] is None for e in events)
     before = query(built, f"select count(*) as sessions from {MODELS}.fct_sessions")[0]
-    rebuild(
-        bigquery_project(emulators, tmp_path_factory.mktemp("bigquery-rebuild")),
-        date(2021, 3, 2),
-        date(2021, 3, 3),
+    built.query_and_wait(
+        f"delete from {raw} where domain_sessionid in ({', '.join(map(repr, sorted(whole)))})"
+        f" or ({window} and domain_sessionid is null)"
+        f" or event_id in ({', '.join(map(repr, sorted(share)))})"
     )
-    assert_sessions_and_users_expected(built)
+    project = bigquery_project(emulators, tmp_path_factory.mktemp("bigquery-rebuild"))
+    rebuild(project, date(2021, 3, 1), date(2021, 3, 3))
+    windowed = every_table(built)
     (run,) = query(
         built,
         f"select * from {MODELS}.int_snowplow__incremental_manifest"
         " order by run_started_at desc limit 1",
     )
+    project.build("--full-refresh", "--exclude", "resource_type:unit_test")
+    full_refresh = every_table(built)
+    assert {t: len(r) for t, r in windowed.items()} == {t: len(r) for t, r in full_refresh.items()}
+    assert windowed == full_refresh
     assert 0 < run["sessions_processed"] < before["sessions"]
+    # the browser's mapping went back to a login of its first session
+    (mapping,) = query(
+        built,
+        f"select user_id from {MODELS}.dim_user_mapping where domain_userid = '{USER_STITCH}'",
+    )
+    assert mapping["user_id"].startswith("user stitch - session: 1st id:")

@@ -2,9 +2,14 @@
 a later session -- after the next incremental run, on every earlier session and page
 view -- and a full refresh gives the same tables.
 
-Two browsers of synthetic traffic are made to log in: L only in its last session
+Three browsers of synthetic traffic are made to log in: L only in its last session
 ("late-login"), S in its first ("first-login") and again, as someone else, in its
-last ("second-login": the latest wins). Both last sessions arrive in a second load.
+last ("second-login": the latest wins), C in its first ("first-login-c") and twice in its
+last: "created-later" on the session's last event, "collected-later" on its first page
+view, which the collector received after every other event of the session (sent late
+from the device's queue). Snowplow's user mapping takes the latest by collector_tstamp,
+so C is "collected-later" (by derived_tstamp it would be "created-later"). All three last
+sessions arrive in a second load.
 """
 
 from pathlib import Path
@@ -42,13 +47,13 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             """
             create table chosen as
             select domain_userid, case row_number() over (order by domain_userid)
-                                  when 1 then 'L' else 'S' end as browser
+                                  when 1 then 'L' when 2 then 'S' else 'C' end as browser
             from (select distinct domain_userid from browser_sessions where sessions >= 3)
-            order by domain_userid limit 2
+            order by domain_userid limit 3
             """
         )
         logins = {("L", "last"): "late-login", ("S", "first"): "first-login",
-                  ("S", "last"): "second-login"}  # fmt: skip
+                  ("S", "last"): "second-login", ("C", "first"): "first-login-c"}  # fmt: skip
         for (browser, which), user_id in logins.items():
             position = "1" if which == "first" else "sessions"
             connection.execute(
@@ -60,6 +65,32 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                 """,
                 [user_id, browser],
             )
+        connection.execute(
+            """
+            create table reordered as
+            with last_session as (
+                select * from raw_events where domain_sessionid = (
+                    select domain_sessionid from browser_sessions join chosen using (domain_userid)
+                    where browser = 'C' and idx = sessions)
+            )
+            select
+                (select event_id from last_session where event_name = 'page_view'
+                 order by derived_tstamp limit 1) as collected_later,
+                (select event_id from last_session order by derived_tstamp desc limit 1)
+                    as created_later,
+                (select max(collector_tstamp) from last_session) + interval 1 minute
+                    as collected_at
+            """
+        )
+        connection.execute(
+            """
+            update raw_events set user_id = 'created-later'
+            where event_id = (select created_later from reordered);
+            update raw_events set user_id = 'collected-later',
+                collector_tstamp = (select collected_at from reordered)
+            where event_id = (select collected_later from reordered);
+            """
+        )
         connection.execute(
             """
             create table held as
@@ -99,6 +130,29 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         " and stitched_user_id = domain_userid) as unstitched from dim_users"
         " where domain_userid not in (select domain_userid from dim_user_mapping)",
     )[0]
+    mapping = {
+        row["browser"]: row
+        for row in rows(
+            database,
+            "select chosen.browser, mapping.* from dim_user_mapping as mapping"
+            " join chosen using (domain_userid)",
+        )
+    }
+    first_session_user_ids = {
+        row["browser"]: row["user_id"]
+        for row in rows(
+            database,
+            "select chosen.browser, sessions.user_id from dim_users as users"
+            " join chosen using (domain_userid)"
+            " join fct_sessions as sessions on sessions.domain_sessionid = users.first_session_id",
+        )
+    }
+    (disagreeing,) = rows(
+        database,
+        "select count(*) as users from dim_users"
+        " where user_id is not null and user_id != stitched_user_id",
+    )
+    (reordered,) = rows(database, "select * from reordered")
     incremental = checksums(database, STITCHED_TABLES)
     project.build("--full-refresh", "--exclude", "resource_type:unit_test")
     return {
@@ -108,6 +162,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "manifest": manifest,
         "users": users,
         "unidentified": unidentified,
+        "mapping": mapping,
+        "first_session_user_ids": first_session_user_ids,
+        "disagreeing": disagreeing["users"],
+        "reordered": reordered,
         "incremental": incremental,
         "full_refresh": checksums(database, STITCHED_TABLES),
     }
@@ -157,6 +215,32 @@ def test_after_the_next_incremental_run_every_earlier_row_is_stitched(
     manifest = runs["manifest"]
     assert len(manifest) == 2 and manifest[1]["lower_load_tstamp"] is not None
     assert manifest[1]["web_sessions_processed"] < manifest[0]["web_sessions_processed"] / 4
+
+
+def test_the_latest_login_by_collector_tstamp_wins_as_in_snowplow(runs: dict[str, Any]) -> None:
+    """Created earlier, collected later: Snowplow's user mapping follows the collector."""
+    first, second = runs["first"]["C"], runs["second"]["C"]
+    assert first["session_ids"] == first["page_view_ids"] == ["first-login-c"]
+    assert second["session_ids"] == second["page_view_ids"] == ["collected-later"]
+    mapping = runs["mapping"]["C"]
+    assert mapping["user_id"] == "collected-later"
+    assert mapping["last_identified_event_id"] == runs["reordered"]["collected_later"]
+    assert mapping["last_identified_tstamp"] == runs["reordered"]["collected_at"]
+
+
+def test_dim_users_user_id_is_the_stitched_id_not_the_first_session_s(
+    runs: dict[str, Any],
+) -> None:
+    """CONFORMANCE.md, difference `dim-users-user-id`: Snowplow's users table takes the
+    first session's user_id; ours is the mapped one, equal to stitched_user_id."""
+    users = runs["users"]
+    assert {browser: users[browser]["user_id"] for browser in ("L", "S", "C")} == {
+        "L": "late-login", "S": "second-login", "C": "collected-later",
+    }  # fmt: skip
+    assert all(row["user_id"] == row["stitched_user_id"] for row in users.values())
+    # Snowplow's rule would give S and C their first session's login instead
+    assert runs["first_session_user_ids"] == {"L": None, "S": "first-login", "C": "first-login-c"}
+    assert runs["disagreeing"] == 0  # no user anywhere whose user_id is not its stitched id
 
 
 def test_browsers_never_identified_are_not_stitched(runs: dict[str, Any]) -> None:

@@ -6,9 +6,12 @@
   mapping of their browsers. No other session is read or written, and events loaded
   since the last run wait for the next ordinary run.
 
-  A session touches the window when one of its raw events has a derived_tstamp inside
-  it, or when its stored row in fct_sessions starts before `to` and ends at or after
-  `from` (int_snowplow__rebuild_sessions lists them). All events of such a session
+  A session touches the window when one of its raw or staged events has a derived_tstamp
+  inside it, or when its stored row in fct_sessions starts before `to` and ends at or
+  after `from` (int_snowplow__rebuild_sessions lists them); events without a session id
+  created inside the window are re-read too. The browsers of all those events, listed
+  before staging changes (int_snowplow__rebuild_browsers), get their user mapping
+  recomputed. All events of such a session
   were collected in [from - (max_session_days + 1) days, to + (max_session_days +
   days_late_allowed + 1) days): the scan range, a literal on load_tstamp (an event is
   loaded after it is collected) so BigQuery prunes raw_events' partitions. Raw rows
@@ -64,10 +67,14 @@
   coalesce({{ column }} in (select domain_sessionid from {{ snowplow_rebuild_sessions() }}), false)
 {%- endmacro %}
 
-{#- SQL condition: a staging row of a rebuilt session inside the scan range, i.e. one
-    this rebuild reads again from raw_events. -#}
+{#- SQL condition: a staging (or raw) row this rebuild reads again from raw_events and
+    replaces: inside the scan range, and of a rebuilt session or, without a session id,
+    created inside the window (so a raw event deleted there leaves staging too). -#}
 {% macro snowplow_in_rebuild_scan(rebuild) -%}
-  ({{ snowplow_in_rebuild('domain_sessionid') }}
+  (({{ snowplow_in_rebuild('domain_sessionid') }}
+    or (domain_sessionid is null
+        and derived_tstamp >= {{ snowplow_timestamp_literal(rebuild.from) }}
+        and derived_tstamp < {{ snowplow_timestamp_literal(rebuild.to) }}))
    and collector_tstamp >= {{ snowplow_timestamp_literal(rebuild.scan_from) }}
    and collector_tstamp < {{ snowplow_timestamp_literal(rebuild.scan_to) }})
 {%- endmacro %}

@@ -4,10 +4,25 @@ from pathlib import Path
 
 import duckdb
 
+# Filtered events and sessions, then the sessions each source flags (a session is counted
+# under every source that flagged one of its events, so the sources overlap).
+BOT_SOURCES = """
+    select
+        count(*),
+        count(distinct domain_sessionid),
+        count(distinct domain_sessionid) filter (where useragent_in_snowplow_list),
+        count(distinct domain_sessionid) filter (where useragent_in_crawler_user_agents),
+        count(distinct domain_sessionid) filter (
+            where useragent_in_crawler_user_agents and not useragent_in_snowplow_list),
+        count(distinct domain_sessionid) filter (where spider_or_robot)
+    from int_snowplow__filtered_bot_events
+"""
+
 
 def summary(database: Path, days: int = 7) -> str:
     """Totals (sessions, users, page views, engaged time, bounce rate), the last days, and
-    what bot filtering left out and user stitching linked."""
+    what bot filtering left out (by source: Snowplow's list, crawler-user-agents, the IAB
+    enrichment) and user stitching linked."""
     with duckdb.connect(str(database), read_only=True) as connection:
         totals = connection.execute(
             """
@@ -32,10 +47,7 @@ def summary(database: Path, days: int = 7) -> str:
         segments = connection.execute(
             "select engagement_segment, count(*) from user_engagement group by 1 order by 2 desc"
         ).fetchall()
-        bots = connection.execute(
-            "select count(*), count(distinct domain_sessionid)"
-            " from int_snowplow__filtered_bot_events"
-        ).fetchone()
+        bots = connection.execute(BOT_SOURCES).fetchone()
         stitched = connection.execute(
             "select count(*) filter (where is_stitched), count(*) from dim_users"
         ).fetchone()
@@ -58,9 +70,11 @@ def summary(database: Path, days: int = 7) -> str:
     if segments:
         lines.append("users by engagement segment: " + ", ".join(f"{s} {n:,}" for s, n in segments))
     if bots is not None:
+        events, bot_sessions, snowplow, crawler, crawler_only, iab = bots
         lines.append(
-            f"bots filtered out: {bots[0]:,} events in {bots[1]:,} sessions "
-            "(user agent pattern or IAB spiders-and-robots verdict)"
+            f"bots filtered out: {events:,} events in {bot_sessions:,} sessions; sessions by"
+            f" source: Snowplow's list {snowplow:,}, crawler-user-agents {crawler:,}"
+            f" ({crawler_only:,} that Snowplow's list misses), IAB enrichment {iab:,}"
         )
     if stitched is not None:
         lines.append(f"users stitched to a user_id: {stitched[0]:,} of {stitched[1]:,}")

@@ -7,6 +7,7 @@ project macros (adapter.dispatch picks bigquery__ or default__, as dbt does) and
 cross-database macros the models call.
 """
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,8 +21,14 @@ _PROJECT = yaml.safe_load((Path(__file__).resolve().parents[1] / "dbt_project.ym
 _VARS: dict[str, Any] = _PROJECT.get("vars", {})
 
 
+_ENV_VAR = re.compile(r"^\{\{\s*env_var\('[^']+',\s*'([^']*)'\)\s*\}\}$")
+
+
 def var(name: str, default: Any = None) -> Any:
-    return _VARS.get(name, default)
+    """A project var; one set from the environment (`{{ env_var(NAME, 'x') }}`) reads 'x'."""
+    value = _VARS.get(name, default)
+    matched = _ENV_VAR.match(value) if isinstance(value, str) else None
+    return matched.group(1) if matched else value
 
 
 def env_var(name: str, default: str = "") -> str:
@@ -42,7 +49,9 @@ def _sql(template: str) -> Any:
 
 
 target = SimpleNamespace(type="bigquery", name="dev", schema="snowplow", database="my-project-dev")
-adapter = SimpleNamespace(dispatch=_dispatch, get_relation=lambda **_: None)
+adapter = SimpleNamespace(
+    dispatch=_dispatch, get_relation=lambda **_: None, get_columns_in_relation=lambda *_: []
+)
 dbt = SimpleNamespace(
     type_int=_sql("int64"),
     type_float=_sql("float64"),
@@ -53,6 +62,14 @@ dbt = SimpleNamespace(
     dateadd=_sql("datetime_add(cast({2} as datetime), interval {1} {0})"),
 )
 flags = SimpleNamespace(FULL_REFRESH=False)
+modules = SimpleNamespace(re=re)
+
+
+def _raise_compiler_error(message: str) -> None:
+    raise RuntimeError(message)
+
+
+exceptions = SimpleNamespace(raise_compiler_error=_raise_compiler_error)
 execute = False  # as when dbt parses: no queries (run windows render as full runs)
 invocation_id = "00000000-0000-0000-0000-000000000000"
 run_started_at = datetime(2026, 1, 1, tzinfo=UTC)

@@ -1,11 +1,13 @@
 {#-
-  The sessions a windowed rebuild re-derives (macros/rebuild.sql): those with a raw
-  event inside [snowplow__rebuild_from, snowplow__rebuild_to) as raw_events are now, or
-  whose stored row in fct_sessions spans part of it. Empty in every other run.
+  The sessions a windowed rebuild re-derives (macros/rebuild.sql): those with an event
+  inside [snowplow__rebuild_from, snowplow__rebuild_to) as raw_events are now or as
+  staging holds it from the previous run, or whose stored row in fct_sessions spans part
+  of it. Empty in every other run.
 -#}
 {%- set rebuild = snowplow_rebuild() -%}
 {%- set stored = snowplow_existing_relation('fct_sessions') if rebuild is not none else none -%}
-{%- if execute and rebuild is not none and stored is none -%}
+{%- set staged = snowplow_existing_relation('stg_snowplow__events') if rebuild is not none else none -%}
+{%- if execute and rebuild is not none and (stored is none or staged is none) -%}
   {% do exceptions.raise_compiler_error("rebuild: nothing built yet; run an ordinary build first") %}
 {%- endif %}
 
@@ -24,6 +26,17 @@ with touched as (
     where {{ snowplow_start_filter('load_tstamp') }}
       and load_tstamp >= {{ snowplow_timestamp_literal(rebuild.scan_from) }}
       and {{ snowplow_rebuild_loaded('load_tstamp') }}
+      and collector_tstamp >= {{ snowplow_timestamp_literal(rebuild.scan_from) }}
+      and collector_tstamp < {{ snowplow_timestamp_literal(rebuild.scan_to) }}
+      and derived_tstamp >= {{ snowplow_timestamp_literal(rebuild.from) }}
+      and derived_tstamp < {{ snowplow_timestamp_literal(rebuild.to) }}
+
+    union all
+
+    -- staged events inside the window whose raw rows are gone: their session must leave
+    select domain_sessionid
+    from {{ staged }}
+    where load_tstamp >= {{ snowplow_timestamp_literal(rebuild.copies_from) }}
       and collector_tstamp >= {{ snowplow_timestamp_literal(rebuild.scan_from) }}
       and collector_tstamp < {{ snowplow_timestamp_literal(rebuild.scan_to) }}
       and derived_tstamp >= {{ snowplow_timestamp_literal(rebuild.from) }}

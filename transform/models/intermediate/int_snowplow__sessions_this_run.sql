@@ -3,6 +3,7 @@
   replaces the rows of all of them, so a session that stops being a web session leaves).
 
   user: the first non-null domain_userid by time, so later events never move a session.
+  app_id and network_userid: those of its first page view, as in Snowplow's sessions.
   start/end: min/max derived_tstamp of its events (within the cut); when its first page
   event is a page ping, the page view began min_visit_length before it and so did the session.
 -#}
@@ -33,12 +34,10 @@ ordered_events as (
         event_name,
         page_view_id,
         derived_tstamp,
-        app_id,
         platform,
         domain_sessionidx,
         first_value(domain_userid ignore nulls) over {{ session_in_time_order }} as domain_userid,
         first_value(user_id ignore nulls) over {{ session_in_time_order }} as user_id,
-        first_value(network_userid ignore nulls) over {{ session_in_time_order }} as network_userid,
         row_number() over (
             partition by domain_sessionid
             order by derived_tstamp, dvce_created_tstamp asc nulls last, event_id
@@ -90,9 +89,7 @@ sessions as (
         ordered_events.domain_sessionid,
         ordered_events.domain_userid,
         ordered_events.user_id,
-        ordered_events.network_userid,
         ordered_events.domain_sessionidx,
-        ordered_events.app_id,
         ordered_events.platform,
         case
             when first_page_events.first_page_event_name = 'page_ping'
@@ -121,9 +118,9 @@ select
     sessions.domain_sessionid,
     sessions.domain_userid,
     sessions.user_id,
-    sessions.network_userid,
+    first_page.network_userid,
     sessions.domain_sessionidx,
-    sessions.app_id,
+    first_page.app_id,
     sessions.platform,
     sessions.page_views > 0 as is_web_session,
     sessions.start_tstamp,

@@ -1,25 +1,26 @@
 {#-
   The browsers (domain_userid) whose user mapping this run recomputes, each with the
-  latest user_id seen with it: the one of its latest identified event (latest
-  derived_tstamp, then highest event_id); user_id NULL when it has none any more.
+  latest user_id seen with it: the one of its latest identified event by collector_tstamp
+  (Snowplow's user mapping rule: the time the collector received it, not the device's
+  clock), then highest event_id; user_id NULL when it has none any more.
 
   Incremental: browsers with identified events loaded inside the run window; the stored
   mapping (dim_user_mapping) competes with their new events, so the result equals the
-  one computed from all events. A windowed rebuild recomputes the browsers of the
-  rebuilt sessions from all their events. Bots' events never map a user.
+  one computed from all events. A windowed rebuild recomputes the browsers of the events
+  it replaces, listed before staging changed (int_snowplow__rebuild_browsers), from all
+  their events. Bots' events never map a user.
 -#}
 {%- set window = snowplow_run_window() -%}
 {%- set rebuild = snowplow_rebuild() -%}
 {%- set previous = snowplow_existing_relation('dim_user_mapping') -%}
--- depends_on: {{ ref('int_snowplow__rebuild_sessions') }}
+-- depends_on: {{ ref('int_snowplow__rebuild_browsers') }}
 
 with identified as (
 
-    select domain_userid, user_id, derived_tstamp, event_id, load_tstamp
+    select domain_userid, user_id, collector_tstamp, event_id, load_tstamp
     from {{ ref('stg_snowplow__events') }}
     where domain_userid is not null
       and user_id is not null
-      and derived_tstamp is not null
       and {{ snowplow_human_traffic() }}
 
 ),
@@ -28,17 +29,13 @@ with identified as (
 
 browsers as (
 
-    select distinct domain_userid
-    from {{ ref('stg_snowplow__events') }}
-    where load_tstamp >= {{ snowplow_timestamp_literal(rebuild.scan_from) }}
-      and {{ snowplow_in_rebuild('domain_sessionid') }}
-      and domain_userid is not null
+    select domain_userid from {{ ref('int_snowplow__rebuild_browsers') }}
 
 ),
 
 candidates as (
 
-    select identified.domain_userid, identified.user_id, identified.derived_tstamp, identified.event_id
+    select identified.domain_userid, identified.user_id, identified.collector_tstamp, identified.event_id
     from identified
     inner join browsers
         on browsers.domain_userid = identified.domain_userid
@@ -49,7 +46,7 @@ candidates as (
 
 new_events as (
 
-    select domain_userid, user_id, derived_tstamp, event_id
+    select domain_userid, user_id, collector_tstamp, event_id
     from identified
     where load_tstamp > {{ snowplow_timestamp_literal(window.lower) }}
 
@@ -68,7 +65,7 @@ candidates as (
     select
         previous.domain_userid,
         previous.user_id,
-        previous.last_identified_tstamp as derived_tstamp,
+        previous.last_identified_tstamp as collector_tstamp,
         previous.last_identified_event_id as event_id
     from {{ previous }} as previous
     inner join browsers
@@ -80,7 +77,7 @@ candidates as (
 
 candidates as (
 
-    select domain_userid, user_id, derived_tstamp, event_id from identified
+    select domain_userid, user_id, collector_tstamp, event_id from identified
 
 ),
 
@@ -98,7 +95,7 @@ latest as (
     from candidates
     where true  -- BigQuery wants a WHERE beside QUALIFY
     qualify row_number() over (
-        partition by domain_userid order by derived_tstamp desc, event_id desc
+        partition by domain_userid order by collector_tstamp desc, event_id desc
     ) = 1
 
 )
@@ -106,7 +103,7 @@ latest as (
 select
     browsers.domain_userid,
     latest.user_id,
-    latest.derived_tstamp as last_identified_tstamp,
+    latest.collector_tstamp as last_identified_tstamp,
     latest.event_id as last_identified_event_id
 from browsers
 left join latest

@@ -4,7 +4,8 @@
   the referrer and marketing fields of the first session (first touch).
   Incremental by user: the users of the sessions processed this run
   (int_snowplow__users_this_run) are recomputed from all their sessions and replaced.
-  Stitching: stitched_user_id and is_stitched from the user mapping (dim_user_mapping).
+  Stitching: user_id, stitched_user_id and is_stitched from the user mapping
+  (dim_user_mapping), so user_id always equals the stitched id when there is one.
 -#}
 {{
   config(
@@ -36,11 +37,7 @@ ranked as (
         ) as session_index,
         row_number() over (
             partition by domain_userid order by end_tstamp desc, start_tstamp, domain_sessionid
-        ) as session_index_from_last,
-        last_value(user_id ignore nulls) over (
-            partition by domain_userid order by start_tstamp, domain_sessionid
-            rows between unbounded preceding and unbounded following
-        ) as latest_user_id
+        ) as session_index_from_last
     from sessions
 
 ),
@@ -63,7 +60,9 @@ totals as (
 
 select
     totals.domain_userid,
-    first_session.latest_user_id as user_id,
+    -- the user mapping's user_id (the browser's latest by collector_tstamp), so user_id
+    -- and stitched_user_id agree by construction; Snowplow takes the first session's
+    mapping.user_id,
     {{ snowplow_stitched_user_id('totals.domain_userid', 'mapping.user_id') }} as stitched_user_id,
     {% if var('snowplow__enable_user_stitching') -%}
     mapping.user_id is not null

@@ -2,7 +2,8 @@
   Page views: one row per page_view_id within a web session, with engaged time and
   scroll depth. Page views known only from pings (the page_view event fell in another
   session or was lost) are kept and flagged: sessions count them.
-  Incremental by session, like fct_sessions, stitched_user_id included.
+  domain_userid is the session's (fct_sessions.domain_userid), so a page view is stitched
+  as its session is. Incremental by session, like fct_sessions, stitched_user_id included.
 -#}
 -- depends_on: {{ ref('int_snowplow__sessions_this_run') }}
 -- depends_on: {{ ref('int_snowplow__user_mapping_this_run') }}
@@ -19,14 +20,23 @@
   )
 }}
 
+-- a page view belongs to its session's user (as in Snowplow's page views), so it is
+-- stitched exactly as its session is, whatever cookie its own events carried
+with sessions as (
+
+    select domain_sessionid as session_key, domain_userid as session_domain_userid
+    from {{ ref('int_snowplow__sessions_this_run') }}
+
+)
+
 select
     page_view_key,
     page_view_id,
     domain_sessionid,
     event_id,
-    page_views.domain_userid,
+    sessions.session_domain_userid as domain_userid,
     page_views.user_id,
-    {{ snowplow_stitched_user_id('page_views.domain_userid', 'mapping.user_id') }} as stitched_user_id,
+    {{ snowplow_stitched_user_id('sessions.session_domain_userid', 'mapping.user_id') }} as stitched_user_id,
     network_userid,
     app_id,
     platform,
@@ -80,5 +90,7 @@ select
     dvce_type,
     os_timezone
 from {{ ref('int_snowplow__page_views_this_run') }} as page_views
+inner join sessions
+    on sessions.session_key = page_views.domain_sessionid
 left join {{ ref('dim_user_mapping') }} as mapping
-    on mapping.domain_userid = page_views.domain_userid
+    on mapping.domain_userid = sessions.session_domain_userid

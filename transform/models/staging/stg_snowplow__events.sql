@@ -3,7 +3,8 @@
   table, macros/events.sql) renamed and cast, page_view_id taken from the web_page
   context, events sent more than days_late_allowed after creation dropped, duplicates
   removed (earliest collector_tstamp, then dvce_created_tstamp, then a deterministic tie-break),
-  bots flagged (is_bot, macros/bots.sql: kept here, left out by the models built on it).
+  bots flagged (is_bot, macros/bots.sql: kept here, left out by the models built on it),
+  with the IAB enrichment's fields (category, primary_impact, reason, spider_or_robot).
 
   Incremental: reads the raw rows loaded since this table's high-water mark minus the
   look-back (a literal, so BigQuery prunes raw_events' load_tstamp partitions), compares
@@ -12,6 +13,7 @@
   sessions inside its scan range, and replaces their stored rows in that range.
 -#}
 -- depends_on: {{ ref('int_snowplow__rebuild_sessions') }}
+-- depends_on: {{ ref('int_snowplow__rebuild_browsers') }}
 {{
   config(
     incremental_strategy=snowplow_incremental_strategy(),
@@ -36,7 +38,9 @@
     'br_lang', 'br_viewwidth', 'br_viewheight', 'doc_width', 'doc_height',
     'pp_xoffset_min', 'pp_xoffset_max', 'pp_yoffset_min', 'pp_yoffset_max',
     'useragent', 'dvce_type', 'os_timezone', 'iab_spider_or_robot', 'is_bot',
+    'category', 'primary_impact', 'reason', 'spider_or_robot',
 ] -%}
+{%- set iab = 'iglu:com.iab.snowplow/spiders_and_robots/jsonschema/1-' -%}
 
 {%- set rebuild = snowplow_rebuild() -%}
 {%- set lower = none -%}
@@ -136,7 +140,12 @@ renamed as (
         useragent,
         dvce_type,
         os_timezone,
-        {{ snowplow_iab_spider_or_robot('derived_contexts') }} as iab_spider_or_robot
+        {{ snowplow_iab_spider_or_robot('derived_contexts') }} as iab_spider_or_robot,
+        -- the IAB spiders-and-robots enrichment's verdict, named as Snowplow's packages
+        -- name it, so a filtered event says why (NULL when the enrichment did not run)
+        cast({{ snowplow_context_value('derived_contexts', iab, 'category') }} as {{ dbt.type_string() }}) as category,
+        cast({{ snowplow_context_value('derived_contexts', iab, 'primaryImpact') }} as {{ dbt.type_string() }}) as primary_impact,
+        cast({{ snowplow_context_value('derived_contexts', iab, 'reason') }} as {{ dbt.type_string() }}) as reason
 
     from source
     -- late-event rule: an event sent more than days_late_allowed after it was created is
@@ -149,7 +158,10 @@ renamed as (
 
 flagged as (
 
-    select *, {{ snowplow_is_bot('useragent', 'iab_spider_or_robot') }} as is_bot
+    select
+        *,
+        {{ snowplow_is_bot('useragent', 'iab_spider_or_robot') }} as is_bot,
+        iab_spider_or_robot as spider_or_robot
     from renamed
 
 ),
@@ -161,7 +173,14 @@ candidates as (
     union all
     -- copies already stored for the same event_ids compete again, so a late copy with an
     -- earlier collector_tstamp wins exactly as it would in a full refresh
-    select {{ columns | join(', ') }} from {{ this }}
+    -- a column added to the model since the stored rows were written reads as NULL until
+    -- on_schema_change appends it (a full refresh fills it)
+    {%- set stored = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
+    select
+    {%- for column in columns %}
+        {{ column if column in stored else 'null as ' ~ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
+    from {{ this }}
     {%- if copies_from is none %}
     where false
     {%- else %}
