@@ -14,17 +14,21 @@ by `make demo`; connected tabs are written as values, as embedded mode does):
 import argparse
 import os
 import resource
+import sys
 import time
 from pathlib import Path
 
 from snowplow_sheets.config import DEFAULT_CONFIG, load_config
-from snowplow_sheets.fake import FakeSheets
 from snowplow_sheets.sheets_api import Pacing, SheetsApi, service
 from snowplow_sheets.sheets_writer import SheetsWriter
 from snowplow_sheets.source import DuckDBSource
 from snowplow_sheets.sync import TabResult, sync
 from snowplow_sheets.workbook import WorkbookWriter
 from snowplow_sheets.writer import Run, Writer
+
+# the fake Sheets API is test support code, not part of the product: import it from the repo
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.fake_sheets import FakeSheets
 
 WRITES_PER_MINUTE = 60
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from snowplow_sheets.fake import FakeSheets
 
+from tests.support.fake_sheets import FakeSheets
 from tests.support.sheets import ROW_COUNTS, build_warehouse
 
 

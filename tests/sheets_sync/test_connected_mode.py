@@ -5,13 +5,13 @@ from google.auth.credentials import AnonymousCredentials
 from google.cloud import bigquery
 from googleapiclient.errors import HttpError
 from snowplow_sheets.config import Environment, Mode, SyncConfig, Tab
-from snowplow_sheets.fake import FakeSheets
 from snowplow_sheets.sheets_api import service
 from snowplow_sheets.sheets_writer import SheetsWriter, SyncError
 from snowplow_sheets.source import BigQuerySource
 from snowplow_sheets.sync import sync
 from snowplow_sheets.writer import Run
 
+from tests.support.fake_sheets import FakeSheets
 from tests.support.sheets import api_for
 
 PROJECT = "my-project-dev"

@@ -6,14 +6,14 @@ import duckdb
 import pytest
 from snowplow_sheets.cli import main
 from snowplow_sheets.config import LongCells, SyncConfig, Tab
-from snowplow_sheets.fake import FakeSheets
-from snowplow_sheets.fake.spreadsheet import Sheet
 from snowplow_sheets.sheets_writer import SheetsWriter
 from snowplow_sheets.source import DuckDBSource
 from snowplow_sheets.sync import sync
 from snowplow_sheets.table import LimitError
 from snowplow_sheets.writer import Run
 
+from tests.support.fake_sheets import FakeSheets
+from tests.support.fake_sheets.spreadsheet import Sheet
 from tests.support.sheets import api_for
 
 

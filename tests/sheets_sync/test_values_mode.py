@@ -7,7 +7,6 @@ from pathlib import Path
 import duckdb
 import pytest
 from snowplow_sheets.config import SyncConfig, Tab
-from snowplow_sheets.fake import FakeSheets
 from snowplow_sheets.pacing import RateLimiter
 from snowplow_sheets.sheets_api import Pacing
 from snowplow_sheets.sheets_writer import SheetsWriter
@@ -15,6 +14,7 @@ from snowplow_sheets.source import DuckDBSource
 from snowplow_sheets.sync import sync
 from snowplow_sheets.writer import Run
 
+from tests.support.fake_sheets import FakeSheets
 from tests.support.sheets import api_for
 
 COLUMNS = 10

@@ -9,9 +9,10 @@ from typing import Any
 
 import duckdb
 import yaml
-from snowplow_sheets.fake import FakeSheets
 from snowplow_sheets.pacing import Backoff
 from snowplow_sheets.sheets_api import Pacing, SheetsApi, service
+
+from tests.support.fake_sheets import FakeSheets
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL_FILES = [

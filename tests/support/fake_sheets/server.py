@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from snowplow_sheets.fake import discovery
-from snowplow_sheets.fake.spreadsheet import RejectedError, Spreadsheet
+from tests.support.fake_sheets import discovery
+from tests.support.fake_sheets.spreadsheet import RejectedError, Spreadsheet
 
 STATUS_NAMES = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND"}
 STATUS_NAMES |= {429: "RESOURCE_EXHAUSTED"}
