@@ -48,6 +48,7 @@ class Chart(_Strict):
     title: str
     x: str = Field(pattern=IDENTIFIER)
     y: list[str] = Field(min_length=1)
+    y_title: str = ""  # the vertical axis' title (what the y columns count)
 
 
 class Tab(_Strict):

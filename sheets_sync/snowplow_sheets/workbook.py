@@ -22,7 +22,7 @@ def _line_chart(sheet: Worksheet, chart: Chart, columns: list[str], rows: int) -
     line = LineChart()
     line.title = chart.title
     line.x_axis.title = chart.x
-    line.y_axis.title = "users"
+    line.y_axis.title = chart.y_title
     last_row = rows + 2  # metadata row, header, rows
     for name in chart.y:
         index = columns.index(name) + 1

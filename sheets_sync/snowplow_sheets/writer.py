@@ -12,6 +12,10 @@ from snowplow_sheets.config import Tab
 from snowplow_sheets.table import Cell, Limits, Table
 
 
+class SyncError(RuntimeError):
+    """A tab could not be brought up to date; the message says what state it is in."""
+
+
 @dataclass(frozen=True)
 class Run:
     """One sync: its id (the same id twice means the second does nothing) and start time."""

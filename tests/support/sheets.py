@@ -70,7 +70,11 @@ def build_warehouse(path: Path, rows: dict[str, int]) -> Path:
 
 def api_for(fake: FakeSheets, **pacing: Any) -> SheetsApi:
     """The real google-api-python-client, pointed at the fake, with fast test pacing."""
-    settings: dict[str, Any] = {"backoff": Backoff(base=0.005, cap=0.05)} | pacing
+    settings: dict[str, Any] = {
+        "backoff": Backoff(base=0.005, cap=0.05),
+        "poll_seconds": 0.01,
+        "refresh_timeout": 2.0,
+    } | pacing
     return SheetsApi(
         service(connected=False, endpoint=fake.endpoint),
         fake.spreadsheet.spreadsheet_id,
