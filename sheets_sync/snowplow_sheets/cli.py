@@ -8,6 +8,7 @@ Exit 0 when every tab is up to date, 1 when anything was refused or failed.
 """
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -34,9 +35,15 @@ from snowplow_sheets.writer import Run, SyncError, Writer
 def _source(environment: Environment) -> Source:
     if not environment.on_bigquery:
         return DuckDBSource(environment.duckdb)
+    from google.auth.credentials import AnonymousCredentials
     from google.cloud import bigquery
 
-    return BigQuerySource(bigquery.Client(project=environment.project), environment)
+    # BIGQUERY_EMULATOR_HOST is the client's own switch to a local emulator (the client
+    # then sends its requests there); an emulator takes no credentials
+    emulated = bool(os.environ.get("BIGQUERY_EMULATOR_HOST"))
+    credentials = AnonymousCredentials() if emulated else None  # type: ignore[no-untyped-call]
+    client = bigquery.Client(project=environment.project, credentials=credentials)
+    return BigQuerySource(client, environment)
 
 
 def _writer(
@@ -51,7 +58,12 @@ def _writer(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="snowplow-sheets", description=__doc__.split("\n")[0])
-    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="tab list (YAML)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=Path(os.environ.get("SNOWPLOW_SHEETS_CONFIG") or DEFAULT_CONFIG),
+        help="tab list (YAML); default $SNOWPLOW_SHEETS_CONFIG, else sheets_sync/sheets.yml",
+    )
     parser.add_argument("--run-id", help="the same id twice: the second run does nothing")
     parser.add_argument("--workbook", type=Path, default=DEFAULT_WORKBOOK, help=".xlsx path")
     parser.add_argument(

@@ -1,10 +1,7 @@
 """Connected mode against the fake: created once, refreshed after, never retried blindly."""
 
 import pytest
-from google.auth.credentials import AnonymousCredentials
-from google.cloud import bigquery
 from googleapiclient.errors import HttpError
-from snowplow_sheets.config import Environment, Mode, SyncConfig, Tab
 from snowplow_sheets.sheets_api import service
 from snowplow_sheets.sheets_writer import SheetsWriter, SyncError
 from snowplow_sheets.source import BigQuerySource
@@ -12,23 +9,7 @@ from snowplow_sheets.sync import sync
 from snowplow_sheets.writer import Run
 
 from tests.support.fake_sheets import FakeSheets
-from tests.support.sheets import api_for
-
-PROJECT = "my-project-dev"
-CONNECTED = SyncConfig(
-    tabs=[
-        Tab(tab="Sessions", model="fct_sessions", dataset="marts", mode=Mode.CONNECTED),
-        Tab(tab="Users", model="dim_users", dataset="marts", mode=Mode.CONNECTED),
-    ]
-)
-
-
-@pytest.fixture
-def source() -> BigQuerySource:
-    """Connected tabs only name their table: the sync itself sends BigQuery nothing."""
-    client = bigquery.Client(project=PROJECT, credentials=AnonymousCredentials())  # type: ignore[no-untyped-call]
-    environment = Environment(target="dev", project=PROJECT, models_dataset="snowplow_dev_marts")
-    return BigQuerySource(client, environment)
+from tests.support.sheets import CONNECTED, PROJECT, api_for
 
 
 def requests_of(fake: FakeSheets, kind: str) -> list[dict[str, object]]:

@@ -9,8 +9,10 @@ from typing import Any
 
 import duckdb
 import yaml
+from snowplow_sheets.config import Mode, SyncConfig, Tab
 from snowplow_sheets.pacing import Backoff
 from snowplow_sheets.sheets_api import Pacing, SheetsApi, service
+from snowplow_sheets.sheets_writer import SheetsWriter
 
 from tests.support.fake_sheets import FakeSheets
 
@@ -19,6 +21,13 @@ MODEL_FILES = [
     REPO / "transform" / "models" / "marts" / "_marts__models.yml",
     REPO / "transform" / "models" / "analytics" / "_analytics__models.yml",
 ]
+PROJECT = "my-project-dev"
+CONNECTED = SyncConfig(
+    tabs=[
+        Tab(tab="Sessions", model="fct_sessions", dataset="marts", mode=Mode.CONNECTED),
+        Tab(tab="Users", model="dim_users", dataset="marts", mode=Mode.CONNECTED),
+    ]
+)
 ROW_COUNTS = {
     "fct_sessions": 120,
     "dim_users": 60,
@@ -80,3 +89,8 @@ def api_for(fake: FakeSheets, **pacing: Any) -> SheetsApi:
         fake.spreadsheet.spreadsheet_id,
         Pacing(**settings),
     )
+
+
+def writer_for(fake: FakeSheets, **pacing: Any) -> SheetsWriter:
+    """A Sheets writer on the fake, with fast test pacing (see api_for)."""
+    return SheetsWriter(api_for(fake, **pacing), progress=False)
