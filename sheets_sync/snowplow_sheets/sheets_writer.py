@@ -13,6 +13,7 @@ person creates it and shares it. Connected tabs: connected.py.
 """
 
 from collections.abc import Callable
+from typing import cast
 
 from googleapiclient.errors import HttpError
 from tqdm import tqdm
@@ -55,6 +56,7 @@ class SheetsWriter:
 
     limits = SHEETS_LIMITS
     can_connect = True
+    keeps_dates = False  # sent RAW as ISO text (the API takes JSON values)
 
     def __init__(self, api: SheetsApi, progress: bool | None = None) -> None:
         self.api = api
@@ -82,8 +84,7 @@ class SheetsWriter:
 
     def write_values(self, tab: Tab, table: Table, run: Run, notes: list[str]) -> int:
         before = self.api.write_requests
-        rows: list[list[Cell]] = [metadata_row(run, table, notes), list(table.columns)]
-        rows += table.rows
+        rows = cast(list[list[Cell]], [metadata_row(run, table, notes), table.columns, *table.rows])
         width = max(len(r) for r in rows[:2])
         staging = self._add_staging(tab.tab, len(rows), width)
         with tqdm(

@@ -108,7 +108,7 @@ def _one(tab: Tab, step: _Planned | None, source: Source, writer: Writer, run: R
     limit = writer.limits.max_cell_chars
     assert step.shape is not None  # planned in values mode
     too_long = any(n > limit for n in step.shape.longest.values())
-    table = source.read(tab, limit if too_long else None)
+    table = source.read(tab, limit if too_long else None, writer.keeps_dates)
     notes = step.notes
     if table.truncated_cells:
         notes = [*notes, f"{table.truncated_cells:,} cells cut"]
