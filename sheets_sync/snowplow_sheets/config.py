@@ -38,6 +38,13 @@ class LongCells(StrEnum):
     TRUNCATE = "truncate"
 
 
+class OnRefused(StrEnum):
+    """What a connected tab does when Sheets refuses its data source (edition, identity)."""
+
+    FAIL = "fail"
+    VALUES = "values"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -62,6 +69,7 @@ class Tab(_Strict):
     order_by: list[str] = Field(default_factory=list)
     long_cells: LongCells = LongCells.REFUSE
     chart: Chart | None = None
+    on_refused: OnRefused = OnRefused.FAIL  # connected tabs: fail, or write values instead
 
     @model_validator(mode="after")
     def _identifiers(self) -> "Tab":

@@ -45,7 +45,7 @@ from snowplow_sheets.sheets_requests import (
     set_metadata,
     sheet_properties,
 )
-from snowplow_sheets.writer import Run, SyncError
+from snowplow_sheets.writer import RefusedError, Run, SyncError
 
 if TYPE_CHECKING:
     from snowplow_sheets.sheets_writer import SheetsWriter
@@ -62,7 +62,8 @@ def refused_message(tab: Tab, table: str, error: HttpError) -> str:
         f"{tab.tab}: Sheets refused to connect {table} (HTTP {error.resp.status}: "
         f"{_reason(error)}). Connected Sheets needs a Workspace edition that has it, the "
         f"bigquery.readonly scope and an identity with BigQuery access to the table (the "
-        f"documented one is a person's OAuth login); otherwise set `mode: values` on this tab"
+        f"documented one is a person's OAuth login); otherwise set `mode: values` or "
+        f"`on_refused: values` on this tab"
     )
 
 
@@ -154,7 +155,7 @@ def _send(
         writer._batch_once(requests, applied)
     except HttpError as error:
         if status(error) in (400, 403):
-            raise SyncError(refused_message(tab, table, error)) from error
+            raise RefusedError(refused_message(tab, table, error)) from error
         raise
 
 

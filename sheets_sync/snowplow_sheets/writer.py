@@ -16,6 +16,10 @@ class SyncError(RuntimeError):
     """A tab could not be brought up to date; the message says what state it is in."""
 
 
+class RefusedError(SyncError):
+    """Sheets refused to connect a data source (the edition, the identity, the scope)."""
+
+
 @dataclass(frozen=True)
 class Run:
     """One sync: its id (the same id twice means the second does nothing) and start time."""

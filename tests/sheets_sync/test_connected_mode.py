@@ -1,15 +1,18 @@
 """Connected mode against the fake: created once, refreshed after, never retried blindly."""
 
+from pathlib import Path
+
 import pytest
 from googleapiclient.errors import HttpError
+from snowplow_sheets.config import Mode, OnRefused, SyncConfig, Tab
 from snowplow_sheets.sheets_api import service
 from snowplow_sheets.sheets_writer import SheetsWriter, SyncError
-from snowplow_sheets.source import BigQuerySource
+from snowplow_sheets.source import BigQuerySource, DuckDBSource
 from snowplow_sheets.sync import sync
 from snowplow_sheets.writer import Run
 
 from tests.support.fake_sheets import FakeSheets
-from tests.support.sheets import CONNECTED, PROJECT, api_for
+from tests.support.sheets import CONNECTED, PROJECT, api_for, writer_for
 
 
 def requests_of(fake: FakeSheets, kind: str) -> list[dict[str, object]]:
@@ -108,3 +111,42 @@ def test_a_refused_connection_says_which_identity_and_the_fallback(
     )
     assert "a person's OAuth login" in message and "set `mode: values`" in message
     assert fake.spreadsheet.data_sources == []
+
+
+class WarehouseAsBigQuery(DuckDBSource):
+    """The test warehouse standing in for BigQuery: connected tabs name the BigQuery
+    table; a tab that falls back to values reads its rows from DuckDB."""
+
+    def bigquery_table(self, tab: Tab) -> tuple[str, str, str]:  # type: ignore[override]
+        return PROJECT, "snowplow_dev_marts", tab.model
+
+
+def test_a_refused_connection_falls_back_to_values_where_the_tab_allows(
+    warehouse: Path, fake: FakeSheets
+) -> None:
+    config = SyncConfig(
+        tabs=[
+            Tab(
+                tab="Sessions",
+                model="fct_sessions",
+                dataset="marts",
+                mode=Mode.CONNECTED,
+                on_refused=OnRefused.VALUES,
+            ),
+            Tab(tab="Users", model="dim_users", dataset="marts", mode=Mode.CONNECTED),
+        ]
+    )
+    source = WarehouseAsBigQuery(warehouse)
+    fake.forced = [403]  # the Sessions data source: refused (edition, identity or scope)
+    results = sync(config, source, writer_for(fake), Run.new("run-1"))
+    assert [r.action.split(",")[0] for r in results] == ["replaced", "data source created"]
+    note = results[0].notes[-1]
+    assert note.startswith("written as values (on_refused: values): Sessions: Sheets refused")
+    assert "bigquery.readonly scope" in note
+    sessions = fake.spreadsheet.titled("Sessions")
+    assert sessions.sheet_type == "GRID" and len(sessions.values) == 2 + 120
+    # once Sheets allows it, the next run connects the tab and the values tab goes
+    sync(config, source, writer_for(fake), Run.new("run-2"))
+    assert fake.spreadsheet.titled("Sessions").sheet_type == "DATA_SOURCE"
+    assert [s.title for s in fake.spreadsheet.sheets] == ["Sheet1", "Users", "Sessions"]
+    assert fake.invalid == []
