@@ -50,8 +50,10 @@ class _Strict(BaseModel):
 
 
 class Chart(_Strict):
-    """A line chart of columns `y` against column `x`, placed beside the table."""
+    """A chart of columns `y` against column `x`, placed beside the table (both writers
+    draw it: sheets_requests.chart_spec for Sheets, workbook.chart for the workbook)."""
 
+    type: Literal["line", "column", "area"] = "line"
     title: str
     x: str = Field(pattern=IDENTIFIER)
     y: list[str] = Field(min_length=1)

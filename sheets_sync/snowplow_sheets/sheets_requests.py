@@ -37,7 +37,7 @@ def chunks(rows: list[list[Cell]], max_bytes: int) -> list[tuple[int, list[list[
 
 
 def chart_spec(sheet_id: int, chart: Chart, columns: list[str], rows: int) -> Json:
-    """A LINE basic chart of the y columns against x, over the tab's rows."""
+    """A basic chart (LINE, COLUMN or AREA) of the y columns against x, over the tab's rows."""
 
     def column(name: str) -> Json:
         index = columns.index(name)
@@ -53,7 +53,7 @@ def chart_spec(sheet_id: int, chart: Chart, columns: list[str], rows: int) -> Js
     return {
         "title": chart.title,
         "basicChart": {
-            "chartType": "LINE",
+            "chartType": chart.type.upper(),
             "legendPosition": "BOTTOM_LEGEND",
             "headerCount": 1,
             "axis": [

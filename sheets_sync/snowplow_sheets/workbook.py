@@ -74,9 +74,9 @@ def _range(title: str, column: int, first: int, last: int) -> str:
     return f"{quoted}!${letters}${first}:${letters}${last}"
 
 
-def line_chart(title: str, chart: Chart, columns: list[str], rows: int) -> XlsxChart:
+def chart_of(title: str, chart: Chart, columns: list[str], rows: int) -> XlsxChart:
     """The y columns against x, over the tab's rows (below the metadata row and header)."""
-    line = XlsxChart("line")
+    line = XlsxChart(chart.type)
     line.set_title_name(chart.title)
     line.set_x_axis_name(chart.x)
     line.set_y_axis_name(chart.y_title)
@@ -142,7 +142,7 @@ class WorkbookWriter:
         sheet.write_row(0, 0, metadata_row(run, table, notes))
         sheet.write_row(1, 0, table.columns, self.formats["header"])
         if tab.chart:  # placed before the rows: a streamed sheet is written top to bottom
-            chart = line_chart(tab.tab, tab.chart, table.columns, len(table.rows))
+            chart = chart_of(tab.tab, tab.chart, table.columns, len(table.rows))
             sheet.insert_chart(2, len(table.columns) + 1, chart)
         sheet.write_rows(2, 0, table.rows)
         sheet.freeze_panes(2, 0)

@@ -3,20 +3,22 @@
 import itertools
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import duckdb
 import pytest
-from snowplow_sheets.config import SyncConfig, Tab
+from snowplow_sheets.config import Chart, SyncConfig, Tab
 from snowplow_sheets.pacing import Deadline, RateLimiter
 from snowplow_sheets.sheets_api import Pacing
 from snowplow_sheets.sheets_writer import SheetsWriter
 from snowplow_sheets.source import DuckDBSource
 from snowplow_sheets.sync import sync
+from snowplow_sheets.workbook import WorkbookWriter
 from snowplow_sheets.writer import Run, SyncError
 
 from tests.support.fake_sheets import FakeSheets
-from tests.support.sheets import api_for
+from tests.support.sheets import api_for, writer_for
 
 COLUMNS = 10
 BIG_ROWS = 100_000  # + metadata row and header: 1,000,020 cells
@@ -200,3 +202,21 @@ def test_the_same_run_id_twice_writes_nothing_the_second_time(
     chart = fake.spreadsheet.titled("Daily active users").charts
     assert chart[0]["spec"]["basicChart"]["chartType"] == "LINE"
     assert fake.invalid == []
+
+
+def test_a_column_chart_is_drawn_as_declared_in_both_destinations(
+    warehouse: Path, fake: FakeSheets, tmp_path: Path
+) -> None:
+    chart = Chart(type="column", title="DAU", x="activity_date", y=["active_users"])
+    tab = Tab(tab="Daily", model="daily_active_users", dataset="analytics", chart=chart)
+    config = SyncConfig(tabs=[tab])
+    sync(config, DuckDBSource(warehouse), writer_for(fake), Run.new("r"))
+    [drawn] = fake.spreadsheet.titled("Daily").charts
+    assert drawn["spec"]["basicChart"]["chartType"] == "COLUMN" and fake.invalid == []
+    book = WorkbookWriter(tmp_path / "c.xlsx", ["Daily"])
+    sync(config, DuckDBSource(warehouse), book, Run.new("r"))
+    book.finish()
+    with zipfile.ZipFile(tmp_path / "c.xlsx") as archive:
+        [name] = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        xml = archive.read(name).decode()
+    assert "<c:barChart>" in xml and '<c:barDir val="col"/>' in xml
