@@ -35,9 +35,13 @@ class Transport:
                     return
                 status, payload, headers = answered
                 self.send_response(status)
-                for name, value in {"Content-Type": "application/json; charset=UTF-8",
-                                    "Content-Length": str(len(payload)), "Connection": "close",
-                                    **headers}.items():  # fmt: skip
+                headers = {
+                    "Content-Type": "application/json; charset=UTF-8",
+                    "Content-Length": str(len(payload)),
+                    "Connection": "close",  # the next request opens a new connection
+                    **headers,
+                }
+                for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(payload)
