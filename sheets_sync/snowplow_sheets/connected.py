@@ -18,13 +18,14 @@ replaces, a data source whose sheet a person deleted (refreshing it would fail w
 400), the title and the tag. No run can stop halfway through a conversion.
 """
 
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from googleapiclient.errors import HttpError
 
+from snowplow_sheets import pivots
 from snowplow_sheets.config import Tab
+from snowplow_sheets.executions import wait_for
 from snowplow_sheets.owned import (
     REFRESHED_KEY,
     RUN_KEY,
@@ -96,7 +97,7 @@ def connect(writer: "SheetsWriter", tab: Tab, table: tuple[str, str, str], run: 
             sheet_properties(new, title=tab.tab),
             create_metadata(new, TAB_KEY, tab.tab),
         ]
-        before = None
+        before = pivot_before = None
         _send(
             writer,
             tab,
@@ -108,6 +109,7 @@ def connect(writer: "SheetsWriter", tab: Tab, table: tuple[str, str, str], run: 
     else:
         target = sheet_id(sheet)
         before = view.execution(sheet).get("lastRefreshTime")
+        pivot_before = pivots.last_refresh(writer, view, tab)
         adopt = [] if tag(sheet, TAB_KEY) else [create_metadata(target, TAB_KEY, tab.tab)]
         source_id = sheet["properties"]["dataSourceSheetProperties"]["dataSourceId"]
         requests = [*adopt, *cleanup, refresh_data_source(source_id)]
@@ -125,8 +127,16 @@ def connect(writer: "SheetsWriter", tab: Tab, table: tuple[str, str, str], run: 
                 f"Run the sync again to refresh it"
             ) from error
         action = "data source refreshed"
-    execution = _wait(writer, tab, target, before)
+
+    def status() -> Json:
+        found = View(writer.api.get(STATUS_FIELDS)).by_id(target)
+        return View.execution(found) if found else {}
+
+    label = f"{tab.tab}: the BigQuery data source"
+    execution = wait_for(writer.api, label, status, before)
     refreshed = str(execution.get("lastRefreshTime", ""))
+    if tab.pivot:
+        pivots.bring_up_to_date(writer, tab, target, pivot_before, rewrite=before is None)
     done = writer.view().by_id(target) or {}
     writer.api.batch_update(
         [
@@ -157,32 +167,3 @@ def _send(
         if status(error) in (400, 403):
             raise RefusedError(refused_message(tab, table, error)) from error
         raise
-
-
-def _wait(writer: "SheetsWriter", tab: Tab, target: int, before: str | None) -> Json:
-    """Poll the sheet's execution status until it ends; fail on FAILED or the timeout."""
-    pacing = writer.api.pacing
-    started = time.monotonic()
-    while True:
-        view = View(writer.api.get(STATUS_FIELDS))
-        sheet = view.by_id(target)
-        execution = view.execution(sheet) if sheet else {}
-        state = execution.get("state", "NOT_STARTED")
-        fresh = execution.get("lastRefreshTime") != before or before is None
-        if state == "FAILED":
-            raise SyncError(
-                f"{tab.tab}: the BigQuery data source FAILED ({execution.get('errorCode', '')}): "
-                f"{execution.get('errorMessage', '') or 'Sheets gave no message'}. The tab "
-                f"still shows the data of {before or 'no earlier refresh'}"
-            )
-        if state == "SUCCEEDED" and fresh:
-            return execution
-        waited = time.monotonic() - started
-        if waited + pacing.poll_seconds > pacing.refresh_timeout:
-            raise SyncError(
-                f"{tab.tab}: the BigQuery data source is still {state} after {waited:.0f} s "
-                f"(timeout {pacing.refresh_timeout:g} s); the run is failed, the tab shows "
-                f"the data of {before or 'no earlier refresh'} until the execution ends"
-            )
-        pacing.deadline.check(pacing.poll_seconds, f"waiting for the data source of {tab.tab}")
-        time.sleep(pacing.poll_seconds)

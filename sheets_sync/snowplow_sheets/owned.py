@@ -17,6 +17,7 @@ STAGING_KEY = "snowplow_sheets.staging"
 RUN_KEY = "snowplow_run_id"
 CHART_KEY = "snowplow_sheets.chart"
 REFRESHED_KEY = "snowplow_sheets.refreshed"
+PIVOT_KEY = "snowplow_sheets.pivot"
 STAGING_SUFFIX = " (staging)"
 
 
@@ -61,6 +62,10 @@ class View:
 
     def titled(self, title: str) -> Json | None:
         return next((s for s in self.sheets if s["properties"]["title"] == title), None)
+
+    def pivot_of(self, tab: str) -> Json | None:
+        """The tab holding the pivot table of a connected tab, if the sync made one."""
+        return next((s for s in self.sheets if tag_value(s, PIVOT_KEY) == tab), None)
 
     def owned(self, tab: str) -> list[Json]:
         """The sheets tagged as this tab's (a values tab, a data source sheet, or both)."""
@@ -109,7 +114,8 @@ class View:
             if s.get("spec", {}).get("bigQuery", {}).get("tableSpec") == table
         ]
 
-    def execution(self, sheet: Json) -> Json:
+    @staticmethod
+    def execution(sheet: Json) -> Json:
         """The data execution status of a DATA_SOURCE sheet (empty when none is reported)."""
         properties = sheet["properties"].get("dataSourceSheetProperties", {})
         found: Json = properties.get("dataExecutionStatus", {})

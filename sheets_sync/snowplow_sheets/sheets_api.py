@@ -58,7 +58,7 @@ class Values(Protocol):
 class Spreadsheets(Protocol):
     """The `spreadsheets` resource of the discovery client: the calls the sync makes."""
 
-    def get(self, *, spreadsheetId: str, fields: str) -> Request: ...  # noqa: N803
+    def get(self, *, spreadsheetId: str, fields: str, ranges: list[str] = ...) -> Request: ...  # noqa: N803
     def batchUpdate(self, *, spreadsheetId: str, body: Json) -> Request: ...  # noqa: N802, N803
     def values(self) -> Values: ...
 
@@ -117,8 +117,10 @@ class SheetsApi:
         self.pacing = pacing
         self.write_requests = 0
 
-    def get(self, fields: str = SHEETS_FIELDS) -> Json:
-        request = self.spreadsheets.get(spreadsheetId=self.spreadsheet_id, fields=fields)
+    def get(self, fields: str = SHEETS_FIELDS, ranges: list[str] | None = None) -> Json:
+        """The spreadsheet's resource, narrowed to `fields` (and to `ranges` for cells)."""
+        extra = {"ranges": ranges} if ranges else {}
+        request = self.spreadsheets.get(spreadsheetId=self.spreadsheet_id, fields=fields, **extra)
         return retrying(request.execute, self.pacing.backoff, self.pacing.reads)
 
     def put_rows(self, title: str, first_row: int, rows: Sequence[Sequence[Cell]]) -> None:

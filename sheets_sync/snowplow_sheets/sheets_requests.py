@@ -7,7 +7,7 @@ developer metadata.
 
 import json
 
-from snowplow_sheets.config import Chart
+from snowplow_sheets.config import Chart, Pivot
 from snowplow_sheets.sheets_api import Json
 from snowplow_sheets.table import Cell
 
@@ -81,10 +81,17 @@ def update_chart(chart_id: int, spec: Json) -> Json:
     return {"updateChartSpec": {"chartId": chart_id, "spec": spec}}
 
 
-def add_sheet(sheet_id: int, title: str, rows: int, columns: int, hidden: bool = False) -> Json:
+def add_sheet(
+    sheet_id: int,
+    title: str,
+    rows: int,
+    columns: int,
+    hidden: bool = False,
+    frozen: int = HEADER_ROWS,
+) -> Json:
     grid = {"rowCount": rows, "columnCount": columns}
-    if not hidden:
-        grid["frozenRowCount"] = HEADER_ROWS
+    if frozen and not hidden:
+        grid["frozenRowCount"] = frozen
     properties = {"sheetId": sheet_id, "title": title, "hidden": hidden, "gridProperties": grid}
     return {"addSheet": {"properties": properties}}
 
@@ -159,3 +166,29 @@ def refresh_data_source(data_source_id: str) -> Json:
 
 def delete_data_source(data_source_id: str) -> Json:
     return {"deleteDataSource": {"dataSourceId": data_source_id}}
+
+
+def pivot_table(sheet_id: int, data_source_id: str, pivot: Pivot) -> Json:
+    """A pivot table on a data source, anchored at A1 of its tab (an updateCells request):
+    one row per value of the `rows` columns, in order, with totals."""
+    table = {
+        "dataSourceId": data_source_id,
+        "rows": [
+            {
+                "dataSourceColumnReference": {"name": name},
+                "sortOrder": "ASCENDING",
+                "showTotals": True,
+            }
+            for name in pivot.rows
+        ],
+        "values": [
+            {
+                "dataSourceColumnReference": {"name": value.column},
+                "summarizeFunction": value.function,
+            }
+            for value in pivot.values
+        ],
+    }
+    start = {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0}
+    rows = [{"values": [{"pivotTable": table}]}]
+    return {"updateCells": {"start": start, "rows": rows, "fields": "pivotTable"}}

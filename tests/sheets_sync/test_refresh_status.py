@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from snowplow_sheets.cli import main
+from snowplow_sheets.config import Pivot, PivotValue, SyncConfig
 from snowplow_sheets.owned import REFRESHED_KEY, RUN_KEY, TAB_KEY
 from snowplow_sheets.source import BigQuerySource
 from snowplow_sheets.sync import sync
@@ -119,3 +120,34 @@ def test_the_daily_job_fails_with_the_api_message(
     logged = capsys.readouterr().out
     assert '"severity": "ERROR"' in logged and "sheets failed: sheets sync exited with 1" in logged
     assert f"the BigQuery data source FAILED (PERMISSION_DENIED): {DENIED}" in logged
+
+
+def test_a_pivot_of_the_whole_table_refreshes_with_its_data_source(
+    fake: FakeSheets, source: BigQuerySource
+) -> None:
+    pivot = Pivot(
+        tab="Sessions by day",
+        rows=["start_date"],
+        values=[
+            PivotValue(column="domain_sessionid", function="COUNTA"),
+            PivotValue(column="engaged_time_in_s"),
+        ],
+    )
+    tab = CONNECTED.tabs[0].model_copy(update={"pivot": pivot})
+    config = SyncConfig(tabs=[tab])
+    sync(config, source, writer_for(fake), Run.new("run-1"))
+    by_day = fake.spreadsheet.titled("Sessions by day")
+    [table] = by_day.pivots.values()
+    data_source = sessions_sheet(fake).data_source_id
+    assert table["dataSourceId"] == data_source
+    assert [r["dataSourceColumnReference"]["name"] for r in table["rows"]] == ["start_date"]
+    sync(config, source, writer_for(fake), Run.new("run-2"))
+    # one refreshDataSource request: the data source and the pivot on it, once each
+    assert fake.spreadsheet.refreshes == {data_source: 1, f"pivot:{by_day.sheet_id}:0:0": 1}
+    assert fake.spreadsheet.titled("Sessions by day").sheet_id == by_day.sheet_id
+    failed = Execution("FAILED", "TOO_MANY_ROWS", "The pivot table has too many rows")
+    fake.spreadsheet.outcomes = [Execution(), failed]  # the data source, then the pivot
+    with pytest.raises(SyncError, match="the pivot table on tab 'Sessions by day' FAILED"):
+        sync(config, source, writer_for(fake), Run.new("run-3"))
+    assert tagged(sessions_sheet(fake), RUN_KEY) == "run-2"
+    assert fake.invalid == [] and fake.rejected == []

@@ -178,6 +178,28 @@ def _add_data_source(body: Json, state: State) -> Json:
     return {"addDataSource": {"dataSource": source, "dataExecutionStatus": {"state": "RUNNING"}}}
 
 
+def pivot_key(sheet: Sheet, anchor: tuple[int, int]) -> str:
+    """The execution key of a pivot table on a data source (its sheet and anchor cell)."""
+    return f"pivot:{sheet.sheet_id}:{anchor[0]}:{anchor[1]}"
+
+
+def _update_cells(body: Json, state: State) -> Json:
+    """Only what the sync writes this way: a data source pivot table at one cell."""
+    if body.get("fields") != "pivotTable" or "start" not in body:
+        raise RejectedError("the fake models updateCells only for a pivotTable at a start cell")
+    start = body["start"]
+    sheet = state.by_id(start["sheetId"])
+    [row] = body["rows"]
+    [cell] = row["values"]
+    table = cell["pivotTable"]
+    if not any(s["dataSourceId"] == table.get("dataSourceId") for s in state.sources):
+        raise RejectedError(f"No data source with id: {table.get('dataSourceId')}")
+    anchor = (start.get("rowIndex", 0), start.get("columnIndex", 0))
+    sheet.pivots[anchor] = table
+    state.started.append((pivot_key(sheet, anchor), False))
+    return {}
+
+
 def _refresh_data_source(body: Json, state: State) -> Json:
     source_id = str(body.get("dataSourceId"))
     found = [s for s in state.sources if s["dataSourceId"] == source_id]
@@ -186,6 +208,10 @@ def _refresh_data_source(body: Json, state: State) -> Json:
     if not any(s.data_source_id == source_id for s in state.sheets):
         raise RejectedError(f"No data source object to refresh for data source {source_id}")
     state.started.append((source_id, True))
+    for sheet in state.sheets:  # every object on the data source is refreshed with it
+        for anchor, table in sheet.pivots.items():
+            if table["dataSourceId"] == source_id:
+                state.started.append((pivot_key(sheet, anchor), True))
     reference = {"sheetId": str(found[0]["sheetId"])}
     status = {"reference": reference, "dataExecutionStatus": {"state": "RUNNING"}}
     return {"refreshDataSource": {"statuses": [status]}}
@@ -247,6 +273,7 @@ HANDLERS: dict[str, Callable[[Json, State], Json]] = {
     "deleteSheet": _delete_sheet,
     "updateSheetProperties": _update_sheet_properties,
     "copyPaste": _copy_paste,
+    "updateCells": _update_cells,
     "addChart": _add_chart,
     "updateChartSpec": _update_chart_spec,
     "addDataSource": _add_data_source,

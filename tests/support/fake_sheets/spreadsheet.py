@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from tests.support.fake_sheets.requests import apply
+from tests.support.fake_sheets.requests import apply, pivot_key
 from tests.support.fake_sheets.state import Json, RejectedError, Sheet, State
 
 MAX_CELLS = 10_000_000
@@ -102,6 +102,13 @@ class Spreadsheet:
         execution = self.executions.get(source_id)
         return execution.status() if execution else {"state": "NOT_STARTED"}
 
+    def _pivot_cell(self, sheet: Sheet, anchor: tuple[int, int]) -> Json:
+        """The GridData of the cell anchoring a pivot table, with its execution status."""
+        table = dict(sheet.pivots[anchor])
+        table["dataExecutionStatus"] = self._execution_status(pivot_key(sheet, anchor))
+        row = {"values": [{"pivotTable": table}]}
+        return {"startRow": anchor[0], "startColumn": anchor[1], "rowData": [row]}
+
     def resource(self) -> Json:
         """The Spreadsheet resource spreadsheets.get returns."""
         with self.lock:
@@ -117,6 +124,8 @@ class Spreadsheet:
                     entry["developerMetadata"] = copy.deepcopy(sheet.metadata)
                 if sheet.charts:
                     entry["charts"] = copy.deepcopy(sheet.charts)
+                if sheet.pivots:
+                    entry["data"] = [self._pivot_cell(sheet, anchor) for anchor in sheet.pivots]
                 sheets.append(entry)
             found: Json = {"spreadsheetId": self.spreadsheet_id, "sheets": sheets}
             if self.state.sources:

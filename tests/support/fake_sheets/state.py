@@ -32,6 +32,7 @@ class Sheet:
     values: list[list[object]] = field(default_factory=list)
     charts: list[Json] = field(default_factory=list)
     metadata: list[Json] = field(default_factory=list)
+    pivots: dict[tuple[int, int], Json] = field(default_factory=dict)  # anchor: PivotTable
 
     @property
     def cells(self) -> int:
@@ -101,6 +102,7 @@ class State:
                 values=list(sheet.values),
                 charts=copy.deepcopy(sheet.charts),
                 metadata=copy.deepcopy(sheet.metadata),
+                pivots=copy.deepcopy(sheet.pivots),
             )
             for sheet in self.sheets
         ]
