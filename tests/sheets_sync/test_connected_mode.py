@@ -96,6 +96,11 @@ def test_the_fake_refuses_what_the_discovery_document_does_not_allow(fake: FakeS
     assert 'Unknown name "table"' in fake.invalid[0]
     assert "'CURVY' is not one of" in fake.invalid[1]
     assert fake.spreadsheet.data_sources == []
+    mask = "sheets(properties(sheetId,dataSourceSheetProperties(executionStatus)))"
+    with pytest.raises(HttpError) as refused:
+        sheets.get(spreadsheetId=fake.spreadsheet.spreadsheet_id, fields=mask).execute()
+    assert refused.value.resp.status == 400
+    assert "Invalid field selection executionStatus" in fake.invalid[2]
 
 
 def test_a_refused_connection_says_which_identity_and_the_fallback(

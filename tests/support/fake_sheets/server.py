@@ -120,6 +120,9 @@ class FakeSheets:
             body = json.loads(raw) if raw else None
             if route.request_schema:
                 discovery.check_body(route.request_schema, body, route.method_id)
+            for mask in route.query.get("fields", []):
+                if route.response_schema:
+                    discovery.check_fields(route.response_schema, mask, f"{route.method_id} fields")
         except (discovery.InvalidRequestError, json.JSONDecodeError) as error:
             with self._lock:
                 self.invalid.append(str(error))
