@@ -134,19 +134,25 @@ def test_a_run_past_its_deadline_stops_and_says_what_it_wrote(
     assert fake.spreadsheet.titled("Users").values[0][:2] == ["run_id", "r"]
 
 
-def test_a_lost_answer_to_a_tab_change_is_not_applied_twice(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lost", [[503, 200, 500], ["reset", "reset", "reset"]])
+def test_a_lost_answer_to_a_tab_change_is_not_applied_twice(
+    tmp_path: Path, lost: list[int | str]
+) -> None:
     database = tmp_path / "small.duckdb"
     with FakeSheets().running() as fake:
         api = api_for(fake)
         fill(database, 50, "old-")
         sync(TAB, DuckDBSource(database), SheetsWriter(api), Run.new("run-1"))
+        live = fake.spreadsheet.titled("Big table").sheet_id
         new = fill(database, 60, "new-")
-        # addSheet, the rows, then the swap: both tab changes applied, their answers lost
-        fake.forced = [503, 200, 500]
+        # adding the staging tab, the rows, then the swap: each applied, its answer lost
+        # (a 5xx, or the connection reset before the answer came back)
+        fake.forced = list(lost)
         sync(TAB, DuckDBSource(database), SheetsWriter(api), Run.new("run-2"))
     shown = visible(fake, "Big table")
     assert shown is not None and shown[1:] == new and shown[0][1] == "run-2"
     assert [s.title for s in fake.spreadsheet.sheets] == ["Sheet1", "Big table"]
+    assert fake.spreadsheet.titled("Big table").sheet_id == live
     assert fake.rejected == [] and fake.invalid == []
     assert fake.forced == []
 
