@@ -38,33 +38,69 @@ class LongCells(StrEnum):
     TRUNCATE = "truncate"
 
 
+class OnRefused(StrEnum):
+    """What a connected tab does when Sheets refuses its data source (edition, identity)."""
+
+    FAIL = "fail"
+    VALUES = "values"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Chart(_Strict):
-    """A line chart of columns `y` against column `x`, placed beside the table."""
+    """A chart of columns `y` against column `x`, placed beside the table (both writers
+    draw it: sheets_requests.chart_spec for Sheets, workbook.chart for the workbook)."""
 
+    type: Literal["line", "column", "area"] = "line"
     title: str
     x: str = Field(pattern=IDENTIFIER)
     y: list[str] = Field(min_length=1)
+    y_title: str = ""  # the vertical axis' title (what the y columns count)
+
+
+TITLE = r"^[^'\[\]*?:/\\]+$"  # what Excel accepts in a sheet title: none of ' [ ] * ? : / \
+
+
+class PivotValue(_Strict):
+    """One summarised column of a pivot table."""
+
+    column: str = Field(pattern=IDENTIFIER)
+    function: Literal["SUM", "COUNTA", "COUNTUNIQUE", "AVERAGE", "MAX", "MIN"] = "SUM"
+
+
+class Pivot(_Strict):
+    """A pivot table on a connected tab's data source, on a tab of its own: BigQuery
+    computes it over the whole table (the data source sheet shows a 500-row preview),
+    and it refreshes with the data source, in the same run."""
+
+    tab: str = Field(min_length=1, max_length=31, pattern=TITLE)
+    rows: list[str] = Field(min_length=1)  # the columns it groups by
+    values: list[PivotValue] = Field(min_length=1)
 
 
 class Tab(_Strict):
     """One spreadsheet tab and the model it shows."""
 
-    # what Excel accepts as a sheet title: at most 31 characters, none of ' [ ] * ? : / \
-    tab: str = Field(min_length=1, max_length=31, pattern=r"^[^'\[\]*?:/\\]+$")
+    tab: str = Field(min_length=1, max_length=31, pattern=TITLE)
     model: str = Field(pattern=IDENTIFIER)
     dataset: Literal["marts", "analytics"]
     mode: Mode = Mode.VALUES
     order_by: list[str] = Field(default_factory=list)
     long_cells: LongCells = LongCells.REFUSE
     chart: Chart | None = None
+    on_refused: OnRefused = OnRefused.FAIL  # connected tabs: fail, or write values instead
+    pivot: Pivot | None = None  # connected tabs: a pivot of the whole table
 
     @model_validator(mode="after")
     def _identifiers(self) -> "Tab":
         for column in [*self.order_by, *(self.chart.y if self.chart else [])]:
+            if not re.match(IDENTIFIER, column):
+                raise ValueError(f"{column!r} is not a column name")
+        if self.pivot is not None and self.mode is not Mode.CONNECTED:
+            raise ValueError("a pivot needs mode: connected (it is computed by BigQuery)")
+        for column in self.pivot.rows if self.pivot else []:
             if not re.match(IDENTIFIER, column):
                 raise ValueError(f"{column!r} is not a column name")
         return self

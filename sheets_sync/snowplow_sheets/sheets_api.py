@@ -7,45 +7,88 @@ points the client at a local stand-in of the API (tests, benchmarks) with no cre
 """
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, cast
 
 import google.auth
+import httplib2  # type: ignore[import-untyped]  # ships no types; its error classes suffice
 from google.auth.credentials import AnonymousCredentials, Credentials
 from googleapiclient import discovery
 
-from snowplow_sheets.pacing import RETRYABLE, Backoff, RateLimiter, retrying
+from snowplow_sheets.pacing import (
+    RETRYABLE,
+    TRANSPORT_ERRORS,
+    Backoff,
+    Deadline,
+    RateLimiter,
+    retrying,
+)
 from snowplow_sheets.table import Cell
 
 SPREADSHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 BIGQUERY_READ_SCOPE = "https://www.googleapis.com/auth/bigquery.readonly"
 ENDPOINT_VARIABLE = "SNOWPLOW_SHEETS_ENDPOINT"
 SHEETS_FIELDS = (
-    "sheets(properties(sheetId,title,index,hidden,sheetType,gridProperties(rowCount,columnCount)),"
-    "developerMetadata(metadataId,metadataKey,metadataValue)),"
+    "sheets(properties(sheetId,title,index,hidden,sheetType,"
+    "gridProperties(rowCount,columnCount,frozenRowCount),"
+    "dataSourceSheetProperties(dataSourceId,dataExecutionStatus)),"
+    "developerMetadata(metadataId,metadataKey,metadataValue),charts(chartId)),"
     "dataSources(dataSourceId,sheetId,spec)"
 )
+# httplib2 silently sends a request again when a connection drops before the answer
+# (its RETRIES = 2). A batchUpdate must not run twice unseen: the sync retries itself,
+# after checking what the first attempt did.
+httplib2.RETRIES = 1
 
 type Json = dict[str, Any]  # a request or response body, shaped by the discovery document
 
 
+class Request(Protocol):
+    """A prepared call of the discovery client (googleapiclient.http.HttpRequest)."""
+
+    def execute(self) -> Json: ...
+
+
+class Values(Protocol):
+    def get(self, *, spreadsheetId: str, range: str) -> Request: ...  # noqa: N803
+    def update(self, **parameters: object) -> Request: ...
+
+
+class Spreadsheets(Protocol):
+    """The `spreadsheets` resource of the discovery client: the calls the sync makes."""
+
+    def get(self, *, spreadsheetId: str, fields: str, ranges: list[str] = ...) -> Request: ...  # noqa: N803
+    def batchUpdate(self, *, spreadsheetId: str, body: Json) -> Request: ...  # noqa: N802, N803
+    def values(self) -> Values: ...
+
+
+class SheetsService(Protocol):
+    """What `googleapiclient.discovery.build("sheets", "v4")` returns (it ships no types)."""
+
+    def spreadsheets(self) -> Spreadsheets: ...
+
+
 @dataclass
 class Pacing:
-    """Quotas and retry policy; the defaults are Sheets' real per-user limits."""
+    """Quotas, retry policy and time limits; the defaults are Sheets' real per-user limits."""
 
     write_quota: int = 60
     read_quota: int = 60
     window_seconds: float = 60.0
     max_request_bytes: int = 2_000_000
     backoff: Backoff = field(default_factory=Backoff)
+    deadline: Deadline = field(default_factory=Deadline)
+    poll_seconds: float = 5.0  # between reads of a data source's execution status
+    refresh_timeout: float = 900.0  # the longest a data source execution may run
 
     def __post_init__(self) -> None:
-        self.writes = RateLimiter(self.write_quota, self.window_seconds)
-        self.reads = RateLimiter(self.read_quota, self.window_seconds)
+        self.backoff.deadline = self.deadline
+        self.writes = RateLimiter(self.write_quota, self.window_seconds, deadline=self.deadline)
+        self.reads = RateLimiter(self.read_quota, self.window_seconds, deadline=self.deadline)
 
 
-def service(connected: bool, endpoint: str | None = None) -> Any:
+def service(connected: bool, endpoint: str | None = None) -> SheetsService:
     """A `sheets` v4 client; the BigQuery scope only when a tab is connected."""
     endpoint = endpoint or os.environ.get(ENDPOINT_VARIABLE) or None
     credentials: Credentials
@@ -54,7 +97,7 @@ def service(connected: bool, endpoint: str | None = None) -> Any:
     else:
         scopes = [SPREADSHEETS_SCOPE, *([BIGQUERY_READ_SCOPE] if connected else [])]
         credentials, _ = google.auth.default(scopes=scopes)
-    return discovery.build(
+    built = discovery.build(
         "sheets",
         "v4",
         credentials=credentials,
@@ -62,29 +105,23 @@ def service(connected: bool, endpoint: str | None = None) -> Any:
         cache_discovery=False,
         client_options={"api_endpoint": endpoint} if endpoint else None,
     )
+    return cast(SheetsService, built)
 
 
 class SheetsApi:
     """The handful of calls the sync makes, each through the quota limiter and backoff."""
 
-    def __init__(self, sheets: Any, spreadsheet_id: str, pacing: Pacing) -> None:
+    def __init__(self, sheets: SheetsService, spreadsheet_id: str, pacing: Pacing) -> None:
         self.spreadsheets = sheets.spreadsheets()
         self.spreadsheet_id = spreadsheet_id
         self.pacing = pacing
         self.write_requests = 0
 
-    def get(self) -> Json:
-        request = self.spreadsheets.get(spreadsheetId=self.spreadsheet_id, fields=SHEETS_FIELDS)
-        result: Json = retrying(request.execute, self.pacing.backoff, self.pacing.reads)
-        return result
-
-    def first_row(self, title: str) -> list[object]:
-        request = self.spreadsheets.values().get(
-            spreadsheetId=self.spreadsheet_id, range=f"{a1_title(title)}!A1:B1"
-        )
-        found: Json = retrying(request.execute, self.pacing.backoff, self.pacing.reads)
-        rows: list[list[object]] = found.get("values", [])
-        return rows[0] if rows else []
+    def get(self, fields: str = SHEETS_FIELDS, ranges: list[str] | None = None) -> Json:
+        """The spreadsheet's resource, narrowed to `fields` (and to `ranges` for cells)."""
+        extra = {"ranges": ranges} if ranges else {}
+        request = self.spreadsheets.get(spreadsheetId=self.spreadsheet_id, fields=fields, **extra)
+        return retrying(request.execute, self.pacing.backoff, self.pacing.reads)
 
     def put_rows(self, title: str, first_row: int, rows: Sequence[Sequence[Cell]]) -> None:
         """Write rows from column A of a row; safe to repeat, so every failure retries."""
@@ -95,22 +132,33 @@ class SheetsApi:
             valueInputOption="RAW",
             body={"range": target, "majorDimension": "ROWS", "values": rows},
         )
-        self._write(request.execute, RETRYABLE)
+        self._write(request.execute, RETRYABLE, TRANSPORT_ERRORS)
 
-    def batch_update(self, requests: list[Json], retry_on: frozenset[int] = RETRYABLE) -> Json:
-        """One all-or-nothing batchUpdate; `retry_on` narrows retries for billed requests."""
+    def batch_update(
+        self,
+        requests: list[Json],
+        retry_on: frozenset[int] = RETRYABLE,
+        network: tuple[type[BaseException], ...] = TRANSPORT_ERRORS,
+    ) -> Json:
+        """One all-or-nothing batchUpdate; `retry_on` and `network` narrow the retries of
+        requests that must not run twice (only a 429 or a refused connection is sure not
+        to have reached Sheets)."""
         request = self.spreadsheets.batchUpdate(
             spreadsheetId=self.spreadsheet_id, body={"requests": requests}
         )
-        return self._write(request.execute, retry_on)
+        return self._write(request.execute, retry_on, network)
 
-    def _write(self, execute: Any, retry_on: frozenset[int]) -> Json:
+    def _write(
+        self,
+        execute: Callable[[], Json],
+        retry_on: frozenset[int],
+        network: tuple[type[BaseException], ...],
+    ) -> Json:
         def counted() -> Json:
             self.write_requests += 1
-            result: Json = execute()
-            return result
+            return execute()
 
-        return retrying(counted, self.pacing.backoff, self.pacing.writes, retry_on)
+        return retrying(counted, self.pacing.backoff, self.pacing.writes, retry_on, network)
 
 
 def a1_title(title: str) -> str:

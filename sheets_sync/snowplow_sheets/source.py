@@ -27,8 +27,9 @@ class Source(Protocol):
 
     def shape(self, tab: Tab) -> Shape: ...
 
-    def read(self, tab: Tab, max_chars: int | None) -> Table:
-        """The rows in order; text cut to max_chars unless it is None (nothing too long)."""
+    def read(self, tab: Tab, max_chars: int | None, dates: bool = False) -> Table:
+        """The rows in order; text cut to max_chars unless it is None (nothing too long);
+        dates and times kept as such when `dates`, else ISO text."""
         ...
 
     def bigquery_table(self, tab: Tab) -> tuple[str, str, str] | None:
@@ -41,11 +42,15 @@ def _quote(name: str) -> str:
 
 
 def _to_table(
-    name: str, columns: list[str], rows: Iterable[Sequence[object]], max_chars: int | None
+    name: str,
+    columns: list[str],
+    rows: Iterable[Sequence[object]],
+    max_chars: int | None,
+    dates: bool,
 ) -> Table:
     table = Table(name, columns, [])
     for row in rows:
-        converted, cut = cells(row, max_chars)
+        converted, cut = cells(row, max_chars, dates)
         table.rows.append(converted)
         table.truncated_cells += cut
     return table
@@ -84,13 +89,13 @@ class DuckDBSource:
         longest = {name: int(n or 0) for name, n in zip(text, counts[1:], strict=True)}
         return Shape(int(counts[0]), [name for name, _ in columns], longest)
 
-    def read(self, tab: Tab, max_chars: int | None) -> Table:
+    def read(self, tab: Tab, max_chars: int | None, dates: bool = False) -> Table:
         order = ", ".join(_quote(column) for column in tab.order_by)
         query = f"select * from main.{_quote(tab.model)}" + (f" order by {order}" if order else "")
         with self._connection() as connection:
             result = connection.execute(query)
             columns = [str(column[0]) for column in result.description or []]
-            return _to_table(f"main.{tab.model}", columns, result.fetchall(), max_chars)
+            return _to_table(f"main.{tab.model}", columns, result.fetchall(), max_chars, dates)
 
     def bigquery_table(self, tab: Tab) -> None:
         return None
@@ -116,12 +121,13 @@ class BigQuerySource:
             longest = {name: int(row[name] or 0) for name in text}
         return Shape(int(table.num_rows or 0), [field.name for field in table.schema], longest)
 
-    def read(self, tab: Tab, max_chars: int | None) -> Table:
+    def read(self, tab: Tab, max_chars: int | None, dates: bool = False) -> Table:
         order = ", ".join(f"`{column}`" for column in tab.order_by)
         query = f"select * from `{self._table_id(tab)}`" + (f" order by {order}" if order else "")
         rows = self.client.query(query).result()
         columns = [field.name for field in rows.schema]
-        return _to_table(self._table_id(tab), columns, (row.values() for row in rows), max_chars)
+        values = (row.values() for row in rows)
+        return _to_table(self._table_id(tab), columns, values, max_chars, dates)
 
     def bigquery_table(self, tab: Tab) -> tuple[str, str, str]:
         return self.client.project, self.environment.dataset(tab.dataset), tab.model

@@ -8,10 +8,11 @@ nothing and a run that died halfway completes only what it had not done.
 
 from dataclasses import dataclass, field
 
-from snowplow_sheets.config import ConfigError, Mode, SyncConfig, Tab
+from snowplow_sheets.config import ConfigError, Mode, OnRefused, SyncConfig, Tab
+from snowplow_sheets.pacing import DeadlineError
 from snowplow_sheets.source import Source
 from snowplow_sheets.table import Shape, check
-from snowplow_sheets.writer import Run, Writer
+from snowplow_sheets.writer import RefusedError, Run, SyncError, Writer
 
 
 @dataclass
@@ -51,6 +52,19 @@ def _check_columns(tab: Tab, shape: Shape) -> None:
         )
 
 
+def _measured(tab: Tab, source: Source, writer: Writer, in_use: int) -> _Planned:
+    """A values step, its table measured and checked against the destination's limits
+    beside the `in_use` cells already there (the tab's old copy included: it stays until
+    the new one is complete)."""
+    step = _Planned(tab, Mode.VALUES, source.shape(tab))
+    assert step.shape is not None
+    _check_columns(tab, step.shape)
+    step.notes = check(
+        f"tab {tab.tab!r} ({tab.model})", step.shape, writer.limits, tab.long_cells, in_use
+    )
+    return step
+
+
 def plan(config: SyncConfig, source: Source, writer: Writer, run: Run) -> list[_Planned]:
     """Decide each tab's mode and refuse what does not fit, before writing anything."""
     planned: list[_Planned] = []
@@ -62,13 +76,9 @@ def plan(config: SyncConfig, source: Source, writer: Writer, run: Run) -> list[_
         mode = _mode(tab, source, writer)
         step = _Planned(tab, mode)
         if mode is Mode.VALUES:
-            step.shape = source.shape(tab)
-            _check_columns(tab, step.shape)
             old = cells.get(tab.tab, 0)
-            # the old tab stays until the swap, so both copies must fit at once
-            step.notes = check(
-                f"tab {tab.tab!r} ({tab.model})", step.shape, writer.limits, tab.long_cells, in_use
-            )
+            step = _measured(tab, source, writer, in_use)
+            assert step.shape is not None
             in_use += step.shape.cells - old
             if tab.mode is Mode.CONNECTED:
                 step.notes.append("written as values: connected needs BigQuery and Sheets")
@@ -77,26 +87,44 @@ def plan(config: SyncConfig, source: Source, writer: Writer, run: Run) -> list[_
 
 
 def sync(config: SyncConfig, source: Source, writer: Writer, run: Run) -> list[TabResult]:
-    """Bring every configured tab up to date for this run; return what was done."""
-    steps = {step.tab.tab: step for step in plan(config, source, writer, run)}
+    """Bring every configured tab up to date for this run; return what was done.
+
+    At the run's deadline (or any failure) the error says which tabs this run completed
+    and which still show an earlier run, so a partial run is never mistaken for a whole one.
+    """
     results: list[TabResult] = []
-    for tab in config.tabs:
-        step = steps.get(tab.tab)
-        if step is None:
-            results.append(TabResult(tab.tab, tab.mode, f"unchanged: already written by {run.id}"))
-            continue
-        bigquery_table = source.bigquery_table(tab)
-        if step.mode is Mode.CONNECTED and bigquery_table:
-            action = writer.connect(tab, bigquery_table, run)
-            results.append(TabResult(tab.tab, step.mode, action))
-            continue
-        limit = writer.limits.max_cell_chars
-        assert step.shape is not None  # planned in values mode
-        too_long = any(n > limit for n in step.shape.longest.values())
-        table = source.read(tab, limit if too_long else None)
-        notes = step.notes
-        if table.truncated_cells:
-            notes = [*notes, f"{table.truncated_cells:,} cells cut"]
-        requests = writer.write_values(tab, table, run, notes)
-        results.append(TabResult(tab.tab, step.mode, "replaced", len(table.rows), requests, notes))
+    try:
+        steps = {step.tab.tab: step for step in plan(config, source, writer, run)}
+        for tab in config.tabs:
+            results.append(_one(tab, steps.get(tab.tab), source, writer, run))
+    except (DeadlineError, SyncError) as error:
+        done = [r.tab for r in results]
+        rest = [t.tab for t in config.tabs if t.tab not in done]
+        raise SyncError(
+            f"{error}. Completed by run {run.id}: {', '.join(done) or 'no tab'}; not "
+            f"completed (each shows its previous run): {', '.join(rest)}"
+        ) from error
     return results
+
+
+def _one(tab: Tab, step: _Planned | None, source: Source, writer: Writer, run: Run) -> TabResult:
+    if step is None:
+        return TabResult(tab.tab, tab.mode, f"unchanged: already written by {run.id}")
+    bigquery_table = source.bigquery_table(tab)
+    if step.mode is Mode.CONNECTED and bigquery_table:
+        try:
+            return TabResult(tab.tab, step.mode, writer.connect(tab, bigquery_table, run))
+        except RefusedError as refused:
+            if tab.on_refused is not OnRefused.VALUES:
+                raise
+            step = _measured(tab, source, writer, sum(writer.sheet_cells().values()))
+            step.notes.append(f"written as values (on_refused: values): {refused}")
+    limit = writer.limits.max_cell_chars
+    assert step.shape is not None  # planned in values mode
+    too_long = any(n > limit for n in step.shape.longest.values())
+    table = source.read(tab, limit if too_long else None, writer.keeps_dates)
+    notes = step.notes
+    if table.truncated_cells:
+        notes = [*notes, f"{table.truncated_cells:,} cells cut"]
+    requests = writer.write_values(tab, table, run, notes)
+    return TabResult(tab.tab, step.mode, "replaced", len(table.rows), requests, notes)

@@ -13,7 +13,8 @@ from typing import cast
 
 from snowplow_sheets.config import LongCells
 
-type Cell = str | int | float | bool | None
+type Cell = str | int | float | bool | None  # JSON: what the Sheets API takes
+type Value = Cell | dt.date | dt.datetime | dt.time  # what a workbook stores natively
 METADATA_COLUMNS = 10  # first row: run_id, synced_at, source, rows, note: each name then value
 
 
@@ -60,7 +61,7 @@ class Table:
 
     source: str
     columns: list[str]
-    rows: list[list[Cell]]
+    rows: list[list[Value]]  # JSON cells only, unless read with dates kept
     truncated_cells: int = 0
 
 
@@ -114,9 +115,25 @@ def plain(value: object) -> Cell:
             return str(value)
 
 
-def cells(row: Sequence[object], max_chars: int | None) -> tuple[list[Cell], int]:
-    """A row of cells, and how many were cut to max_chars (None: none can be too long)."""
-    converted = cast(list[Cell], [v if type(v) in PLAIN else plain(v) for v in row])
+def native(value: object) -> Value:
+    """A warehouse value for a workbook: dates and times stay dates and times (in UTC
+    without a zone when they have one: Excel stores no zone), decimals become floats."""
+    match value:
+        case dt.datetime() if value.tzinfo is not None:
+            return value.astimezone(dt.UTC).replace(tzinfo=None)
+        case dt.datetime() | dt.date() | dt.time():
+            return value
+        case _:
+            return plain(value)
+
+
+def cells(
+    row: Sequence[object], max_chars: int | None, dates: bool = False
+) -> tuple[list[Value], int]:
+    """A row of cells, and how many were cut to max_chars (None: none can be too long).
+    `dates`: keep dates and times as such (a workbook), else ISO text (Sheets, RAW)."""
+    convert = native if dates else plain
+    converted = cast(list[Value], [v if type(v) in PLAIN else convert(v) for v in row])
     if max_chars is None:
         return converted, 0
     cut = 0

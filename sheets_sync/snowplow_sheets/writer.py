@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from snowplow_sheets.config import Tab
-from snowplow_sheets.table import Cell, Limits, Table
+from snowplow_sheets.table import Limits, Table, Value
+
+
+class SyncError(RuntimeError):
+    """A tab could not be brought up to date; the message says what state it is in."""
+
+
+class RefusedError(SyncError):
+    """Sheets refused to connect a data source (the edition, the identity, the scope)."""
 
 
 @dataclass(frozen=True)
@@ -25,7 +33,7 @@ class Run:
         return cls(run_id or started.strftime("%Y-%m-%dT%H:%M:%SZ"), started)
 
 
-def metadata_row(run: Run, table: Table, notes: list[str]) -> list[Cell]:
+def metadata_row(run: Run, table: Table, notes: list[str]) -> list[Value]:
     """The first row of every values tab: who wrote it, when, from where, how many rows."""
     note = "; ".join(notes)
     return [
@@ -54,6 +62,7 @@ class Writer(Protocol):
 
     limits: Limits
     can_connect: bool  # Connected Sheets data sources are possible here
+    keeps_dates: bool  # dates and times are stored as such (else sent as ISO text)
 
     def sheet_cells(self) -> dict[str, int]:
         """Grid cells each existing tab takes (they count against the cell limit)."""

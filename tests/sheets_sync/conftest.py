@@ -8,9 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from snowplow_sheets.fake import FakeSheets
+from google.auth.credentials import AnonymousCredentials
+from google.cloud import bigquery
+from snowplow_sheets.config import Environment
+from snowplow_sheets.source import BigQuerySource
 
-from tests.support.sheets import ROW_COUNTS, build_warehouse
+from tests.support.fake_sheets import FakeSheets
+from tests.support.sheets import PROJECT, ROW_COUNTS, build_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -22,3 +26,11 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fake() -> Iterator[FakeSheets]:
     with FakeSheets().running() as running:
         yield running
+
+
+@pytest.fixture
+def source() -> BigQuerySource:
+    """Connected tabs only name their table: the sync itself sends BigQuery nothing."""
+    client = bigquery.Client(project=PROJECT, credentials=AnonymousCredentials())  # type: ignore[no-untyped-call]
+    environment = Environment(target="dev", project=PROJECT, models_dataset="snowplow_dev_marts")
+    return BigQuerySource(client, environment)

@@ -6,14 +6,14 @@ import duckdb
 import pytest
 from snowplow_sheets.cli import main
 from snowplow_sheets.config import LongCells, SyncConfig, Tab
-from snowplow_sheets.fake import FakeSheets
-from snowplow_sheets.fake.spreadsheet import Sheet
 from snowplow_sheets.sheets_writer import SheetsWriter
 from snowplow_sheets.source import DuckDBSource
 from snowplow_sheets.sync import sync
 from snowplow_sheets.table import LimitError
 from snowplow_sheets.writer import Run
 
+from tests.support.fake_sheets import FakeSheets
+from tests.support.fake_sheets.spreadsheet import Sheet
 from tests.support.sheets import api_for
 
 
@@ -87,8 +87,8 @@ def test_truncation_only_where_the_file_asks_and_says_how(
     config = tabs("long_text", LongCells.TRUNCATE)
     results = sync(config, DuckDBSource(warehouse), SheetsWriter(api_for(fake)), Run.new("r"))
     written = fake.spreadsheet.titled("Wide").values
-    assert [len(row[1]) for row in written[2:]] == [50_000, 50_000, 50_000]
-    note = written[0][9]
+    assert [len(str(row[1])) for row in written[2:]] == [50_000, 50_000, 50_000]
+    note = str(written[0][9])
     assert "body (60,002 characters) cut to their first 50,000 characters" in note
     assert "3 cells cut" in note
     assert results[1].notes == [note.split("; ")[0], "3 cells cut"]

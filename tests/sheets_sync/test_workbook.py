@@ -1,5 +1,6 @@
 """The embedded default: `snowplow-sheets` writes every configured tab to a local workbook."""
 
+import datetime as dt
 import zipfile
 from pathlib import Path
 
@@ -83,3 +84,27 @@ def test_a_chart_on_a_missing_column_stops_the_run_before_writing(
     assert main(["--config", str(config), "--workbook", str(path)]) == 1
     assert "tab 'Daily': daily_active_users has no column daily_users" in capsys.readouterr().err
     assert not path.exists()
+
+
+def test_dates_are_dates_and_numbers_numbers_with_a_frozen_header(
+    local: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "snowplow.xlsx"
+    assert main(["--workbook", str(path), "--run-id", "typed"]) == 0
+    book = openpyxl.load_workbook(path)  # not read-only: it shows panes and widths
+    daily = book["Daily active users"]
+    assert daily.freeze_panes == "A3"
+    day = daily["A3"]
+    assert isinstance(day.value, dt.datetime) and day.value == dt.datetime(2026, 11, 1)
+    assert day.number_format == "yyyy-mm-dd"
+    assert isinstance(daily["B3"].value, int | float) and daily["B3"].number_format == "#,##0"
+    assert daily.column_dimensions["A"].width >= 11
+    sessions = book["Sessions"]
+    header = [cell.value for cell in sessions[2]]
+    start = sessions.cell(row=3, column=header.index("start_tstamp") + 1)
+    assert isinstance(start.value, dt.datetime) and start.number_format == "yyyy-mm-dd hh:mm:ss"
+    engaged = sessions.cell(row=4, column=header.index("is_engaged") + 1)
+    assert isinstance(engaged.value, bool)
+    assert sessions["A2"].font.b  # the header row is bold
+    assert sessions.auto_filter.ref == f"A2:{openpyxl.utils.get_column_letter(len(header))}122"
+    book.close()

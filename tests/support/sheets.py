@@ -9,15 +9,25 @@ from typing import Any
 
 import duckdb
 import yaml
-from snowplow_sheets.fake import FakeSheets
+from snowplow_sheets.config import Mode, SyncConfig, Tab
 from snowplow_sheets.pacing import Backoff
 from snowplow_sheets.sheets_api import Pacing, SheetsApi, service
+from snowplow_sheets.sheets_writer import SheetsWriter
+
+from tests.support.fake_sheets import FakeSheets
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL_FILES = [
     REPO / "transform" / "models" / "marts" / "_marts__models.yml",
     REPO / "transform" / "models" / "analytics" / "_analytics__models.yml",
 ]
+PROJECT = "my-project-dev"
+CONNECTED = SyncConfig(
+    tabs=[
+        Tab(tab="Sessions", model="fct_sessions", dataset="marts", mode=Mode.CONNECTED),
+        Tab(tab="Users", model="dim_users", dataset="marts", mode=Mode.CONNECTED),
+    ]
+)
 ROW_COUNTS = {
     "fct_sessions": 120,
     "dim_users": 60,
@@ -69,9 +79,18 @@ def build_warehouse(path: Path, rows: dict[str, int]) -> Path:
 
 def api_for(fake: FakeSheets, **pacing: Any) -> SheetsApi:
     """The real google-api-python-client, pointed at the fake, with fast test pacing."""
-    settings: dict[str, Any] = {"backoff": Backoff(base=0.005, cap=0.05)} | pacing
+    settings: dict[str, Any] = {
+        "backoff": Backoff(base=0.005, cap=0.05),
+        "poll_seconds": 0.01,
+        "refresh_timeout": 2.0,
+    } | pacing
     return SheetsApi(
         service(connected=False, endpoint=fake.endpoint),
         fake.spreadsheet.spreadsheet_id,
         Pacing(**settings),
     )
+
+
+def writer_for(fake: FakeSheets, **pacing: Any) -> SheetsWriter:
+    """A Sheets writer on the fake, with fast test pacing (see api_for)."""
+    return SheetsWriter(api_for(fake, **pacing), progress=False)

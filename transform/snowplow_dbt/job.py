@@ -177,9 +177,11 @@ class Job:
         if self.args.workbook is not None:
             command += ["--workbook", str(self.args.workbook)]
         env = {**os.environ, **self.settings.dbt_env()}
-        completed = subprocess.run(command, env=env, check=False)
-        if completed.returncode != 0:
-            raise StepError(f"sheets sync exited with {completed.returncode}")
+        completed = subprocess.run(command, env=env, check=False, stderr=subprocess.PIPE, text=True)
+        sys.stderr.write(completed.stderr)
+        if completed.returncode != 0:  # the sync's own words (a FAILED refresh, a limit) in the log
+            said = " ".join(completed.stderr.split())[-2000:]
+            raise StepError(f"sheets sync exited with {completed.returncode}: {said}")
         return {"workbook": str(self.args.workbook)} if self.args.workbook else {}
 
     def _gather(self, *names: str) -> None:

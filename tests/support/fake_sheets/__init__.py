@@ -5,6 +5,6 @@ loopback, validates every request against the discovery document google-api-pyth
 ships, keeps the spreadsheet's state, and injects 429/5xx answers on demand.
 """
 
-from snowplow_sheets.fake.server import FakeSheets
+from tests.support.fake_sheets.server import FakeSheets
 
 __all__ = ["FakeSheets"]

@@ -140,3 +140,45 @@ def _check(spec: dict[str, Any], value: Any, where: str) -> None:
             _check(items, item, f"{where}[{index}]")
     else:
         _check_scalar(spec, value, where)
+
+
+def check_fields(schema_name: str, mask: str, where: str = "fields") -> None:
+    """A partial-response mask (`a,b(c,d/e)`) must name fields the response schema has,
+    as Sheets answers 400 to an unknown one."""
+    _check_mask(document()["schemas"][schema_name], mask, where)
+
+
+def _split(mask: str) -> list[str]:
+    """Top-level comma-separated parts of a mask, parentheses kept together."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(mask):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            raise InvalidRequestError(f"unbalanced parentheses in field mask {mask!r}")
+        if char == "," and depth == 0:
+            parts.append(mask[start:index])
+            start = index + 1
+    if depth:
+        raise InvalidRequestError(f"unbalanced parentheses in field mask {mask!r}")
+    return [*parts, mask[start:]]
+
+
+def _field(spec: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    """The schema of a field of an object schema (through lists and references)."""
+    while "$ref" in spec or spec.get("type") == "array":
+        spec = document()["schemas"][spec["$ref"]] if "$ref" in spec else spec["items"]
+    properties = spec.get("properties", {})
+    if name not in properties:
+        raise InvalidRequestError(f"{where}: Invalid field selection {name}")
+    found: dict[str, Any] = properties[name]
+    return found
+
+
+def _check_mask(spec: dict[str, Any], mask: str, where: str) -> None:
+    for part in _split(mask.strip()):
+        head, _, nested = part.partition("(")
+        inner = spec
+        for name in head.strip().split("/"):
+            inner = _field(inner, name, where)
+        if nested:
+            _check_mask(inner, nested[:-1], f"{where}.{head}")
