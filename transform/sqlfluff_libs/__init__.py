@@ -21,14 +21,8 @@ _PROJECT = yaml.safe_load((Path(__file__).resolve().parents[1] / "dbt_project.ym
 _VARS: dict[str, Any] = _PROJECT.get("vars", {})
 
 
-_ENV_VAR = re.compile(r"^\{\{\s*env_var\('[^']+',\s*'([^']*)'\)\s*\}\}$")
-
-
 def var(name: str, default: Any = None) -> Any:
-    """A project var; one set from the environment (`{{ env_var(NAME, 'x') }}`) reads 'x'."""
-    value = _VARS.get(name, default)
-    matched = _ENV_VAR.match(value) if isinstance(value, str) else None
-    return matched.group(1) if matched else value
+    return _VARS.get(name, default)
 
 
 def env_var(name: str, default: str = "") -> str:
