@@ -9,7 +9,7 @@ DATA := .data
 export UV_COMPILE_BYTECODE := 1
 export SNOWPLOW_DUCKDB := $(CURDIR)/$(DATA)/snowplow.duckdb
 
-.PHONY: setup demo rebuild test test-slow lint lint-sql pytest bench synth contract clean
+.PHONY: setup demo rebuild test test-slow lint lint-sql lint-delivery pytest bench synth contract clean
 
 setup:  ## install uv into the pyenv Python that .python-version selects, then the lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13), \
@@ -17,6 +17,7 @@ setup:  ## install uv into the pyenv Python that .python-version selects, then t
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==0.13.8"
 	@$(UV) sync --locked --quiet
 	@test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --silent
+	@UV="$(UV)" PYTHON="$(PYTHON)" .ci/tools.sh  # zizmor, shellcheck, hadolint (.ci/tools.txt)
 
 demo: setup  ## generate a month of traffic, load it, run the daily job (build, workbook), print
 	@test -d $(DATA)/landing || $(RUN) snowplow-sample --events 200000 --files 10 --gzip \
@@ -40,6 +41,9 @@ lint:
 
 lint-sql:  ## sqlfluff on the dbt project (CI runs it beside the tests)
 	@$(RUN) sqlfluff lint transform
+
+lint-delivery: setup  ## actionlint, shellcheck, zizmor, hadolint on the workflows, scripts, Dockerfile
+	@.ci/lint-delivery
 
 pytest:
 	@$(RUN) pytest -n auto --dist loadgroup -m 'not slow'  # a module or xdist_group per worker

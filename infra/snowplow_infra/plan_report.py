@@ -119,7 +119,8 @@ def marker(kind: str, environment: str) -> str:
 def _listed(lines: list[str], budget: int, more: str) -> list[str]:
     """As many of `lines` as fit in `budget` characters, then `more` (formatted with the
     count left out) when some were."""
-    kept, used = [], 0
+    kept: list[str] = []
+    used = 0
     for index, line in enumerate(lines):
         if used + len(line) + 1 > budget - len(more) - 20:
             return [*kept, more.format(len(lines) - index)]
