@@ -56,6 +56,7 @@ bench: setup  ## measure every figure and write BENCHMARKS.md (minutes; not part
 	@$(RUN) python infra/bench_synth.py
 	@test -f $(SNOWPLOW_DUCKDB) || $(MAKE) --no-print-directory demo  # the demo's tables
 	@$(RUN) python sheets_sync/bench_sheets.py
+	@UV="$(UV)" $(RUN) python transform/bench_image.py  # the job image's environment, in a folder
 	@$(RUN) python -m snowplow_sample.benchmarks render
 
 synth: setup  ## every stack's Terraform JSON in infra/cdktf.out/stacks/<stack>/ (no cdktf CLI)

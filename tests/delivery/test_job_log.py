@@ -82,7 +82,7 @@ def test_the_syncs_lines_warnings_and_library_logs_become_json(
     relay("Sessions   values   replaced   60 rows", "INFO", step="sheets", run_id="r1")
     relay('{"severity": "WARNING", "message": "quota: retrying"}', "INFO", step="sheets")
     relay("   ", "INFO", step="sheets")  # nothing to say: no line
-    with structured("r1"):
+    with structured(DbtEvents("r1", step="sheets")):
         warnings.warn("a library is deprecated", DeprecationWarning, stacklevel=1)
         logging.getLogger("google.auth").warning("no quota project")
     logging.getLogger("google.auth").warning("after the run: not the job's")
@@ -95,3 +95,4 @@ def test_the_syncs_lines_warnings_and_library_logs_become_json(
     ]
     assert lines[2]["category"] == "DeprecationWarning"
     assert lines[3]["logger"] == "google.auth"
+    assert all(line["step"] == "sheets" for line in lines)  # the step under way

@@ -128,9 +128,12 @@ class Job:
     def __post_init__(self) -> None:
         self.events = DbtEvents(self.run_id)
         self.dbt = DbtProject(
-            self.work / "dbt", self.settings.target, self.settings.dbt_env(),
-            callbacks=[self.events], console=False,
-        )  # fmt: skip
+            self.work / "dbt",
+            self.settings.target,
+            self.settings.dbt_env(),
+            callbacks=[self.events],
+            console=False,
+        )
         self.gathered = self.work / "artifacts"
         self.gathered.mkdir(parents=True, exist_ok=True)
         self.variables = dbt_variables(self.args)
@@ -201,8 +204,12 @@ class Job:
         self._gather("index.html", "catalog.json")
         return {}
 
+    def run(self, name: str, action: Callable[[], dict[str, Any]]) -> bool:
+        """One step, its name on every line logged meanwhile; True when it succeeded."""
+        self.events.step = name
+        return run_step(name, self.run_id, action)
+
     def _invoke(self, *args: str) -> dbtRunnerResult:
-        self.events.step = args[0] if args[0] != "source" else "freshness"
         return self.dbt.try_invoke(*args, variables=self.variables or None)
 
     def upload(self, where: Destination | None = None) -> dict[str, Any]:
@@ -267,12 +274,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     log("INFO", "job started", step="start", run_id=run_id, target=settings.target,
         arguments=sys.argv[1:] if argv is None else argv)  # fmt: skip
-    with structured(run_id), tempfile.TemporaryDirectory(prefix="snowplow-job-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="snowplow-job-") as scratch:
         job = Job(settings, args, run_id, Path(scratch))
-        ok = all(run_step(name, run_id, action) for name, action in job.steps())
-        # uploaded even after a failure: the failed run's results are what one reads first
-        ok = run_step("upload", run_id, job.upload) and ok
-        ok = ok and run_step("sheets", run_id, job.sheets)
+        with structured(job.events):
+            ok = all(job.run(name, action) for name, action in job.steps())
+            # uploaded even after a failure: the failed run's results are what one reads first
+            ok = job.run("upload", job.upload) and ok
+            ok = ok and job.run("sheets", job.sheets)
     seconds = round(time.perf_counter() - started, 2)
     log("INFO" if ok else "ERROR", "job succeeded" if ok else "job failed",
         step="end", run_id=run_id, seconds=seconds, **_totals(job.costs))  # fmt: skip

@@ -80,19 +80,26 @@ def _rank(level: str) -> int:
 class _JsonHandler(logging.Handler):
     """Library log records (google-auth, urllib3, ...) as JSON lines instead of stderr text."""
 
-    def __init__(self, run_id: str) -> None:
+    def __init__(self, events: DbtEvents) -> None:
         super().__init__(logging.WARNING)
-        self.run_id = run_id
+        self.events = events
 
     def emit(self, record: logging.LogRecord) -> None:
         severity = "ERROR" if record.levelno >= logging.ERROR else "WARNING"
-        log(severity, record.getMessage(), logger=record.name, run_id=self.run_id)
+        log(
+            severity,
+            record.getMessage(),
+            logger=record.name,
+            step=self.events.step,
+            run_id=self.events.run_id,
+        )
 
 
 @contextmanager
-def structured(run_id: str) -> Iterator[None]:
-    """While the job runs, Python warnings and library log records become JSON lines."""
-    handler = _JsonHandler(run_id)
+def structured(events: DbtEvents) -> Iterator[None]:
+    """While the job runs, Python warnings and library log records become JSON lines of
+    the step under way (`events.step`, which the job moves on as it goes)."""
+    handler = _JsonHandler(events)
     root = logging.getLogger()
     saved_show = warnings.showwarning
 
@@ -105,7 +112,14 @@ def structured(run_id: str) -> Iterator[None]:
         line: str | None = None,
     ) -> None:
         where = f"{filename}:{lineno}"
-        log("WARNING", str(message), category=category.__name__, where=where, run_id=run_id)
+        log(
+            "WARNING",
+            str(message),
+            category=category.__name__,
+            where=where,
+            step=events.step,
+            run_id=events.run_id,
+        )
 
     root.addHandler(handler)
     warnings.showwarning = show
