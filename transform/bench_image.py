@@ -146,7 +146,7 @@ def main() -> None:
         Figure(
             TABLE_SIZE,
             command,
-            "the interpreter links, scripts, workspace sources",
+            "outside the packages' file lists: compiled bytecode, interpreter links",
             f"{(total - packages) / 1e6:.0f} MB",
         )
     )
