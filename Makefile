@@ -9,7 +9,7 @@ DATA := .data
 export UV_COMPILE_BYTECODE := 1
 export SNOWPLOW_DUCKDB := $(CURDIR)/$(DATA)/snowplow.duckdb
 
-.PHONY: setup demo rebuild test test-slow lint lint-sql pytest bench synth contract bots clean
+.PHONY: setup demo rebuild test test-slow lint lint-sql lint-delivery pytest bench synth contract bots clean
 
 setup:  ## install uv into the pyenv Python that .python-version selects, then the lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13), \
@@ -17,6 +17,7 @@ setup:  ## install uv into the pyenv Python that .python-version selects, then t
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==0.13.8"
 	@$(UV) sync --locked --quiet
 	@test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --silent
+	@UV="$(UV)" PYTHON="$(PYTHON)" .ci/tools.sh  # zizmor, shellcheck, hadolint (.ci/tools.txt)
 
 demo: setup  ## generate a month of traffic, load it, run the daily job (build, workbook), print
 	@test -d $(DATA)/landing || $(RUN) snowplow-sample --events 200000 --files 10 --gzip \
@@ -41,6 +42,9 @@ lint:
 lint-sql:  ## sqlfluff on the dbt project (CI runs it beside the tests)
 	@$(RUN) sqlfluff lint transform
 
+lint-delivery: setup  ## actionlint, shellcheck, zizmor, hadolint on the workflows, scripts, Dockerfile
+	@.ci/lint-delivery
+
 pytest:
 	@$(RUN) pytest -n auto --dist loadgroup -m 'not slow'  # a module or xdist_group per worker
 
@@ -54,6 +58,7 @@ bench: setup  ## measure every figure and write BENCHMARKS.md (minutes; not part
 	@$(RUN) python infra/bench_synth.py
 	@test -f $(SNOWPLOW_DUCKDB) || $(MAKE) --no-print-directory demo  # the demo's tables
 	@$(RUN) python sheets_sync/bench_sheets.py
+	@UV="$(UV)" $(RUN) python transform/bench_image.py  # the job image's environment, in a folder
 	@$(RUN) python -m snowplow_sample.benchmarks render
 
 synth: setup  ## every stack's Terraform JSON in infra/cdktf.out/stacks/<stack>/ (no cdktf CLI)

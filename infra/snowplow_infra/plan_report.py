@@ -9,6 +9,13 @@ GitHub shows. Pure Python on purpose: the workflows run it without synthesizing 
     python -m snowplow_infra.plan_report comment --env dev --fork --run-url URL --out comment.md
     python -m snowplow_infra.plan_report drift --env prod --plan plan.json \\
         --plan-text plan.txt --run-url URL --out issue.md
+    python -m snowplow_infra.plan_report comment --env dev --failed plan.log \\
+        --run-url URL --out comment.md
+
+A plan that failed still gets its comment (`--failed` with the plan's log: the error's
+tail), so the previous plan's comment never stands for a change it does not describe. Every
+body fits GitHub's limit: the counts come first, then the destroys and the resource table
+(each cut to its share with a count of what was left out), then the plan text.
 
 Both commands print `key=value` lines for $GITHUB_OUTPUT: `destructive` (a destroy or a
 replacement is planned), `changes` (resources the plan would touch), `marker` and, for
@@ -28,6 +35,8 @@ from typing import Any
 NEVER_APPLIED_MARK = "backend_override.tf.json"
 COMMENT_LIMIT = 65_536  # characters GitHub accepts in one comment or issue body
 TABLE_ROWS = 300  # resources listed in the summary table; the full plan has them all
+LIST_SHARE = 24_000  # characters for each list (destroys, table): both fit with room to spare
+ERROR_TAIL = 12_000  # characters of a failed plan's log shown (its end: where the error is)
 
 # Terraform's action lists (resource_changes[].change.actions) and how a plan names them
 KINDS = {
@@ -110,22 +119,42 @@ def marker(kind: str, environment: str) -> str:
     return f"<!-- snowplow-{kind}:{environment} -->"
 
 
+def _listed(lines: list[str], budget: int, more: str) -> list[str]:
+    """As many of `lines` as fit in `budget` characters, then `more` (formatted with the
+    count left out) when some were."""
+    kept: list[str] = []
+    used = 0
+    for index, line in enumerate(lines):
+        if used + len(line) + 1 > budget - len(more) - 20:
+            return [*kept, more.format(len(lines) - index)]
+        kept.append(line)
+        used += len(line) + 1
+    return kept
+
+
 def _changes_table(plan: Plan, most: int = TABLE_ROWS) -> list[str]:
     rows = [
         f"| {VERBS[kind]} | `{address}` |"
         for kind in ("replace", "destroy", "add", "change")
         for address in plan.of(kind)
     ]
-    more = [f"| ... | {len(rows) - most} more in the full plan |"] if len(rows) > most else []
-    return ["| action | resource |", "|---|---|", *rows[:most], *more]
+    more = "| ... | {} more in the full plan |"
+    listed = _listed(rows[:most], LIST_SHARE, more)
+    if len(rows) > most and len(listed) == most:
+        listed.append(more.format(len(rows) - most))
+    return ["| action | resource |", "|---|---|", *listed]
 
 
 def _destructive_block(plan: Plan) -> list[str]:
     if not plan.destructive:
         return []
     lines = ["> [!CAUTION]", "> **This plan destroys or replaces resources:**"]
-    for kind in ("replace", "destroy"):
-        lines += [f"> - {VERBS[kind]} `{address}`" for address in plan.of(kind)]
+    doomed = [
+        f"> - {VERBS[kind]} `{address}`"
+        for kind in ("replace", "destroy")
+        for address in plan.of(kind)
+    ]
+    lines += _listed(doomed, LIST_SHARE, "> - ... and {} more (see the table and the full plan)")
     return [*lines, ""]
 
 
@@ -134,6 +163,8 @@ def _folded(head: str, plan_text: str, tail: str, run_url: str) -> str:
     opening = "<details><summary>Full plan</summary>\n\n```hcl\n"
     closing = "\n```\n</details>\n"
     room = COMMENT_LIMIT - len(head) - len(opening) - len(closing) - len(tail)
+    if room < 0:  # cannot happen with the list shares above; never post an oversized body
+        raise ValueError(f"the comment's head alone is {len(head):,} characters")
     if len(plan_text) > room:
         note = (
             f"\n... plan truncated: {len(plan_text):,} characters, more than a comment holds; "
@@ -165,6 +196,28 @@ def render_comment(
     head += [checkov, ""]
     tail = f"\n[Workflow run]({run_url})\n"
     return _folded("\n".join(head) + "\n", plan_text, tail, run_url)
+
+
+def render_failed_comment(environment: str, log: str, run_url: str) -> str:
+    """The comment when the plan itself failed: the end of its log, where the error is."""
+    tail = log[-ERROR_TAIL:]
+    cut = len(log) - len(tail)
+    shown = (f"... ({cut:,} characters before this)\n" if cut else "") + tail
+    fence = "````" if "```" in shown else "```"  # a fence the log cannot close
+    return "\n".join([
+        marker("plan", environment),
+        f"### Plan for `{environment}`: failed",
+        "",
+        "The plan did not finish, so nothing below describes this change; an earlier plan "
+        "comment was replaced by this one. The end of the plan's output:",
+        "",
+        f"{fence}text",
+        shown,
+        fence,
+        "",
+        f"[Workflow run]({run_url})",
+        "",
+    ])  # fmt: skip
 
 
 def render_fork_comment(environment: str, run_url: str) -> str:
@@ -236,11 +289,12 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--plan-text", type=Path, help="`terraform show -no-color` output")
     parser.add_argument("--checkov", type=Path, help="checkov -o json output")
     parser.add_argument("--fork", action="store_true", help="no identity: say so, no plan")
+    parser.add_argument("--failed", type=Path, help="the failed plan's log: say so, show its end")
     parser.add_argument("--run-url", required=True, help="link to the workflow run")
     parser.add_argument("--out", type=Path, required=True, help="markdown file to write")
     args = parser.parse_args(argv)
-    if not args.fork and args.plan is None:
-        parser.error("--plan is required (or --fork)")
+    if not args.fork and args.failed is None and args.plan is None:
+        parser.error("--plan is required (or --fork, or --failed)")
     return args
 
 
@@ -248,6 +302,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     if args.fork:
         body, plan = render_fork_comment(args.env, args.run_url), Plan((), ())
+    elif args.failed is not None:
+        log = args.failed.read_text(errors="replace") if args.failed.exists() else "(no output)"
+        body, plan = render_failed_comment(args.env, log, args.run_url), Plan((), ())
     else:
         plan = Plan.from_json(json.loads(args.plan.read_text()))
         text = args.plan_text.read_text() if args.plan_text else ""

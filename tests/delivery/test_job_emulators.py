@@ -79,9 +79,25 @@ def test_the_job_succeeds_on_bigquery(emulated_run: tuple[JobRun, Path, storage.
     result, _, _ = emulated_run
     assert result.exit_code == 0, result.logs
     steps = result.steps()
-    assert list(steps) == ["start", "freshness", "build", "docs", "upload", "sheets", "end"]
+    assert result.order() == [
+        "start", "parse", "freshness", "build", "docs", "upload", "sheets", "end"
+    ]  # fmt: skip
+    assert result.other == []  # every line a JSON object with a severity
     assert steps["start"]["target"] == "emulator"
     assert steps["freshness"]["sources"] == {"source.snowplow.snowplow.raw_events": "pass"}
+
+
+def test_bytes_per_model_and_the_run_total_are_logged(
+    emulated_run: tuple[JobRun, Path, storage.Client],
+) -> None:
+    steps = emulated_run[0].steps()
+    costs = {cost["node"]: cost for cost in steps["build"]["costs"]}  # most billed first
+    assert "model.snowplow.fct_sessions" in costs  # dbt-bigquery's adapter response
+    assert all(
+        cost["bytes_billed"] >= 0 and cost["bytes_processed"] >= 0 for cost in costs.values()
+    )
+    assert steps["end"]["bytes_billed"] == sum(cost["bytes_billed"] for cost in costs.values())
+    assert steps["end"]["bytes_processed"] == steps["build"]["bytes_processed"]
 
 
 def test_artifacts_land_in_the_emulated_bucket(

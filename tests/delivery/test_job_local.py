@@ -3,6 +3,7 @@ freshness, dbt build, docs, artifacts in a local folder standing in for the buck
 workbook written; and a non-zero exit when the data is stale or dbt fails."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import duckdb
 import openpyxl
 import pytest
+from snowplow_dbt import job
 from snowplow_dbt.artifacts import ARTIFACTS
 
 from tests.support.job import LocalRun, run_job
@@ -18,7 +20,7 @@ from tests.transform.helpers import rows
 # one job run (parse, freshness, build, docs, sync) plus two short ones: tens of seconds
 pytestmark = pytest.mark.slow
 
-STEPS = ["start", "freshness", "build", "docs", "upload", "sheets", "end"]
+STEPS = ["start", "parse", "freshness", "build", "docs", "upload", "sheets", "end"]
 
 
 def read(path: Path) -> Any:
@@ -34,15 +36,20 @@ def broken_copy(run: LocalRun, name: str, sql: str) -> Path:
     return database
 
 
-def test_every_step_runs_in_order_and_logs_one_json_line(local_run: LocalRun) -> None:
+def test_every_step_runs_in_order_and_every_line_is_json(local_run: LocalRun) -> None:
     assert local_run.result.exit_code == 0, local_run.result.logs
-    assert [line["step"] for line in local_run.result.logs] == STEPS
+    assert local_run.result.other == []  # nothing but JSON objects with a severity
+    assert local_run.result.order() == STEPS
     assert {line["severity"] for line in local_run.result.logs} == {"INFO"}
     assert all(line["run_id"] == "daily" and line["message"] for line in local_run.result.logs)
     steps = local_run.result.steps()
     assert steps["freshness"]["sources"] == {"source.snowplow.snowplow.raw_events": "pass"}
     assert set(steps["build"]["nodes"]) <= {"success", "pass"}
     assert steps["build"]["nodes"]["success"] >= 10  # models
+    assert steps["parse"]["nodes"] > steps["build"]["nodes"]["success"]  # parsed once
+    assert "bytes_billed" not in steps["end"]  # DuckDB bills nothing, says nothing
+    # the sync's own output lines came through as this step's JSON lines
+    assert sum(line["step"] == "sheets" for line in local_run.result.logs) > 1
 
 
 def test_artifacts_land_under_the_run_id(local_run: LocalRun) -> None:
@@ -80,14 +87,34 @@ def test_stale_raw_data_fails_the_run_before_the_build(local_run: LocalRun) -> N
     workbook = local_run.folder / "stale.xlsx"
     run = run_job(["--run-id", "stale", "--workbook", str(workbook)], local_run.env(database))
     assert run.exit_code == 1
-    assert [line["step"] for line in run.logs] == ["start", "freshness", "upload", "end"]
+    assert run.order() == ["start", "parse", "freshness", "upload", "end"]
     assert run.steps()["freshness"]["severity"] == "ERROR"
-    assert "stale" in run.steps()["freshness"]["message"]
+    message = run.steps()["freshness"]["message"]
+    # which source, how old, against which limit (the sample loaded minutes ago, minus 3 days)
+    expected = r"raw_events: last loaded 7\d\.\d h ago \(.+\), error after 50 hours"
+    assert re.search(expected, message), message
     assert run.steps()["end"]["severity"] == "ERROR"
     folder = local_run.artifacts / "stale"
     assert [path.name for path in folder.iterdir()] == ["sources.json"]
     assert read(folder / "sources.json")["results"][0]["status"] == "error"
     assert not workbook.exists()
+
+
+def test_the_warn_band_logs_a_warning_and_the_run_goes_on(local_run: LocalRun) -> None:
+    # 30 hours old: past warn_after (26 h), before error_after (50 h)
+    database = broken_copy(
+        local_run, "late", "update raw_events set load_tstamp = load_tstamp - interval 30 hours"
+    )
+    workbook = local_run.folder / "late.xlsx"
+    run = run_job(["--run-id", "late", "--workbook", str(workbook)], local_run.env(database))
+    assert run.exit_code == 0, run.logs
+    assert run.order() == STEPS
+    freshness = run.steps()["freshness"]
+    assert freshness["severity"] == "WARNING"
+    assert freshness["sources"] == {"source.snowplow.snowplow.raw_events": "warn"}
+    expected = r".*raw_events: last loaded 30\.\d h ago .*, warn after 26 hours"
+    assert re.fullmatch(expected, freshness["late"][0]), freshness
+    assert workbook.exists()
 
 
 def test_allow_stale_turns_stale_data_into_a_warning(local_run: LocalRun) -> None:
@@ -96,16 +123,13 @@ def test_allow_stale_turns_stale_data_into_a_warning(local_run: LocalRun) -> Non
         database = broken_copy(
             local_run, "stale", "update raw_events set load_tstamp = load_tstamp - interval 3 days"
         )
-    workbook = local_run.folder / "demo.xlsx"
-    run = run_job(
-        ["--allow-stale", "--run-id", "demo", "--workbook", str(workbook)],
-        local_run.env(database),
-    )
-    assert run.exit_code == 0, run.logs
-    assert run.steps()["freshness"]["severity"] == "WARNING"
-    assert run.steps()["freshness"]["sources"] == {"source.snowplow.snowplow.raw_events": "error"}
-    assert [line["step"] for line in run.logs] == STEPS
-    assert workbook.exists()
+    settings = job.Settings("local", database, None, local_run.folder / "allow-stale")
+    run = job.Job(settings, job.parse(["--allow-stale"]), "demo", local_run.folder / "work")
+    run.parse()
+    details = run.freshness()  # the build and the sync then run as in the warn band above
+    assert details["severity"] == "WARNING"
+    assert details["sources"] == {"source.snowplow.snowplow.raw_events": "error"}
+    assert "error after 50 hours" in details["late"][0]
 
 
 def test_a_failing_model_fails_the_run_and_keeps_its_results(local_run: LocalRun) -> None:
@@ -114,7 +138,7 @@ def test_a_failing_model_fails_the_run_and_keeps_its_results(local_run: LocalRun
     workbook = local_run.folder / "broken.xlsx"
     run = run_job(["--run-id", "broken", "--workbook", str(workbook)], local_run.env(database))
     assert run.exit_code == 1
-    assert [line["step"] for line in run.logs] == ["start", "freshness", "build", "upload", "end"]
+    assert run.order() == ["start", "parse", "freshness", "build", "upload", "end"]
     assert run.steps()["build"]["severity"] == "ERROR"
     assert "useragent" in run.steps()["build"]["message"]
     results = read(local_run.artifacts / "broken" / "run_results.json")["results"]

@@ -166,3 +166,48 @@ def test_a_never_applied_environment_is_said_so_and_opens_no_drift_issue(tmp_pat
     (stack / OVERRIDE).unlink()  # once applied, the same plan is drift again
     _, outputs = cli(tmp_path, "drift", "--env", "prod", "--plan", str(plan))
     assert outputs["changes"] != "0"
+
+
+def test_seven_hundred_destroys_fit_one_comment_counts_first(tmp_path: Path) -> None:
+    # long addresses, as synthesized stacks name them: 700 of them made 84,076 characters
+    # when the destroy list and the table were not capped
+    document = {
+        "resource_changes": [
+            {
+                "address": f"google_bigquery_table.warehouse_events_partition_{i:04}_ABCDEF12",
+                "change": {"actions": ["delete"]},
+            }
+            for i in range(700)
+        ]
+    }
+    plan_json = tmp_path / "plan.json"
+    plan_json.write_text(json.dumps(document))
+    text = tmp_path / "plan.txt"
+    text.write_text("  # a resource will be destroyed\n" * 5000)
+    body, outputs = cli(
+        tmp_path, "comment", "--env", "prod", "--plan", str(plan_json), "--plan-text", str(text)
+    )
+    assert len(body) <= COMMENT_LIMIT
+    lines = body.splitlines()
+    assert lines[1] == "### Plan for `prod`: 0 to add, 0 to change, 700 to destroy"
+    assert lines[3] == "> [!CAUTION]"  # the destroys lead, then say how many were left out
+    listed = [line for line in lines if line.startswith("> - destroy `")]
+    assert 100 < len(listed) < 700
+    assert f"> - ... and {700 - len(listed)} more (see the table and the full plan)" in lines
+    rows = [line for line in lines if line.startswith("| destroy |")]
+    assert 100 < len(rows) <= plan_report.TABLE_ROWS
+    assert outputs["destructive"] == "true"
+
+
+def test_a_failed_plan_replaces_the_comment_with_the_errors_tail(tmp_path: Path) -> None:
+    log = tmp_path / "plan.log"
+    noise = "".join(f"google_storage_bucket.b{i}: Refreshing state...\n" for i in range(2000))
+    error = "Error: googleapi: Error 403: Permission 'storage.buckets.get' denied\n"
+    log.write_text(noise + error)
+    body, outputs = cli(tmp_path, "comment", "--env", "dev", "--failed", str(log))
+    lines = body.splitlines()
+    assert lines[:2] == ["<!-- snowplow-plan:dev -->", "### Plan for `dev`: failed"]
+    assert error.strip() in body  # the end of the log, where the error is
+    assert "characters before this" in body and len(body) < 2 * plan_report.ERROR_TAIL
+    assert outputs["marker"] == lines[0]  # so it replaces the comment of the last plan
+    assert outputs["destructive"] == "false"

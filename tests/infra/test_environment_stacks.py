@@ -192,7 +192,8 @@ def test_alert_policies_watch_loader_job_and_freshness(synthesized: Synthesized,
         for p in synthesized.resources(env, "google_monitoring_alert_policy")
     }
     assert set(policies) == {
-        config.name_of(n) for n in ("loader-errors", "file-parked", "transform-failed", "raw-stale")
+        config.name_of(n)
+        for n in ("loader-errors", "file-parked", "transform-failed", "raw-stale", "transform-cost")
     }
     channels = synthesized.resources(env, "google_monitoring_notification_channel")
     assert sorted(c["labels"]["email_address"] for c in channels) == sorted(config.alert_emails)
@@ -218,6 +219,30 @@ def test_alert_policies_watch_loader_job_and_freshness(synthesized: Synthesized,
     assert stale["condition_absent"]["duration"] == f"{config.raw_freshness_hours * 3600}s"
     metric = synthesized.one(env, "google_logging_metric", name=config.name_of("loaded-files"))
     assert 'jsonPayload.outcome="loaded"' in metric["filter"]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_a_run_billing_several_times_its_median_alerts(synthesized: Synthesized, env: str) -> None:
+    config = synthesized.environments[env]
+    name = config.name_of("transform-bytes-billed")
+    metric = synthesized.one(env, "google_logging_metric", name=name)
+    # the job's last line: {"step": "end", "bytes_billed": <run total>, ...} (snowplow_dbt.job)
+    assert 'jsonPayload.step="end"' in metric["filter"]
+    assert f'resource.labels.job_name="{config.name_of("transform")}"' in metric["filter"]
+    assert metric["value_extractor"] == "EXTRACT(jsonPayload.bytes_billed)"
+    assert metric["metric_descriptor"]["value_type"] == "DISTRIBUTION"
+    (policy,) = [
+        p
+        for p in synthesized.resources(env, "google_monitoring_alert_policy")
+        if p["display_name"].startswith(config.name_of("transform-cost"))
+    ]
+    (condition,) = policy["conditions"]
+    query = condition["condition_prometheus_query_language"]["query"]
+    # PromQL's name of the metric (first / -> :, other special characters -> _), _sum of
+    # the distribution; today's bill against 3x the median day of the 14 before
+    promql = "logging_googleapis_com:user_" + name.replace("-", "_") + "_sum"
+    day = f'increase({promql}{{monitored_resource="cloud_run_job"}}[1d])'
+    assert query == f"{day} > 3 * (quantile_over_time(0.5, {day}[14d:1d] offset 1d) > 0)"
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

@@ -22,9 +22,15 @@ class JobRun:
 
     exit_code: int
     logs: list[dict[str, Any]]
+    other: list[str]  # what it printed that is not a JSON object with a severity
 
     def steps(self) -> dict[str, dict[str, Any]]:
+        """Each step's last line: its outcome (a step's earlier lines are what it relayed)."""
         return {line["step"]: line for line in self.logs}
+
+    def order(self) -> list[str]:
+        """The steps in the order they logged."""
+        return list(dict.fromkeys(line["step"] for line in self.logs))
 
 
 def run_job(argv: list[str], env: Mapping[str, str]) -> JobRun:
@@ -36,13 +42,16 @@ def run_job(argv: list[str], env: Mapping[str, str]) -> JobRun:
         for name, value in env.items():
             patch.setenv(name, value)
         code = job.main(argv)
-    logs = []
+    logs, other = [], []
     for line in printed.getvalue().splitlines():
+        parsed = None
         with contextlib.suppress(ValueError):
             parsed = json.loads(line)
-            if isinstance(parsed, dict) and "severity" in parsed:
-                logs.append(parsed)
-    return JobRun(code, logs)
+        if isinstance(parsed, dict) and "severity" in parsed:
+            logs.append(parsed)
+        else:
+            other.append(line)
+    return JobRun(code, logs, other)
 
 
 def load_sample(database: Path) -> None:

@@ -3,15 +3,22 @@
     snowplow-job [--from YYYY-MM-DD --to YYYY-MM-DD] [--full-refresh] [--run-id ID]
                  [--allow-stale] [--workbook PATH]
 
-Steps, in order: `dbt source freshness` (raw_events must have been loaded recently), `dbt
-build`, `dbt docs generate`, the artifacts upload (manifest, run_results, sources, the docs
-site) under the run id, then the sheets sync (`snowplow-sheets`). The first failing step
-ends the run with exit code 1, so the Cloud Run execution fails and its alert fires; the
-artifacts gathered until then are uploaded all the same, so a failed run can be diagnosed.
+Steps, in order (`Job.steps`): `dbt parse` (once: every later dbt command reuses its
+manifest), `dbt source freshness` (raw_events must have been loaded recently), `dbt build`,
+`dbt docs generate`, the artifacts upload (manifest, run_results, sources, the docs site)
+under the run id, then the sheets sync (`snowplow-sheets`). The first failing step ends the
+run with exit code 1, so the Cloud Run execution fails and its alert fires; the artifacts
+gathered until then are uploaded all the same, so a failed run can be diagnosed.
 
-Every step prints one JSON line on stdout with Cloud Logging's `severity` and `message`
-keys (plus `step`, `run_id`, `seconds` and what the step found), which Cloud Run turns into
-structured log entries.
+Every line the job prints is one JSON object with Cloud Logging's `severity` and `message`
+keys (snowplow_dbt.joblog): one per step (plus `step`, `run_id`, `seconds` and what the step
+found), dbt's warnings and errors, and the sync's lines. On BigQuery the build line lists
+the bytes each node processed and billed, and the last line carries the run's total
+(`bytes_billed`), which the run-cost metric of infra/snowplow_infra/monitoring.py reads.
+
+The run id is Cloud Run's execution name (CLOUD_RUN_EXECUTION): a retried task of the same
+execution gets the same id, so its artifacts and the sync's run-id check line up. Outside
+Cloud Run it is the UTC start time.
 
 Environment (INTERFACES of the job): SNOWPLOW_DBT_TARGET (profile target, default `local`),
 SNOWPLOW_DUCKDB (local), SNOWPLOW_ARTIFACTS_BUCKET or SNOWPLOW_ARTIFACTS_DIR (default
@@ -19,7 +26,6 @@ SNOWPLOW_DUCKDB (local), SNOWPLOW_ARTIFACTS_BUCKET or SNOWPLOW_ARTIFACTS_DIR (de
 """
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -36,6 +42,8 @@ from typing import Any
 from dbt.cli.main import dbtRunnerResult
 
 from snowplow_dbt.artifacts import Destination, destination
+from snowplow_dbt.findings import NodeCost, adapter_responses, node_costs, source_ages
+from snowplow_dbt.joblog import DbtEvents, log, relay, structured
 from snowplow_dbt.rebuild import WITHOUT_UNIT_TESTS, add_window_arguments, rebuild_vars
 from snowplow_dbt.runner import PROJECT_DIR, DbtProject, failures
 
@@ -76,7 +84,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--full-refresh", action="store_true", help="rebuild every model")
     parser.add_argument(
         "--run-id",
-        help="names the artifacts folder (default: UTC time and the Cloud Run execution)",
+        help="names the artifacts folder (default: the Cloud Run execution, else UTC time)",
     )
     parser.add_argument(
         "--allow-stale",
@@ -102,16 +110,10 @@ def dbt_variables(args: argparse.Namespace) -> dict[str, str]:
 
 
 def default_run_id(env: Mapping[str, str] = os.environ) -> str:
-    """UTC start time, then Cloud Run's execution name when there is one: sortable, findable."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    """Cloud Run's execution name, the same for every task attempt of one execution (a
+    retry included, which CLOUD_RUN_TASK_ATTEMPT tells apart); else the UTC start time."""
     execution = env.get("CLOUD_RUN_EXECUTION")
-    return f"{stamp}-{execution}" if execution else stamp
-
-
-def log(severity: str, message: str, **fields: Any) -> None:
-    """One structured log line (Cloud Logging reads `severity` and `message`)."""
-    print(json.dumps({"severity": severity, "message": message, **fields}, default=str),
-          flush=True)  # fmt: skip
+    return execution or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 @dataclass
@@ -124,47 +126,91 @@ class Job:
     work: Path
 
     def __post_init__(self) -> None:
-        self.dbt = DbtProject(self.work / "dbt", self.settings.target, self.settings.dbt_env())
+        self.events = DbtEvents(self.run_id)
+        self.dbt = DbtProject(
+            self.work / "dbt",
+            self.settings.target,
+            self.settings.dbt_env(),
+            callbacks=[self.events],
+            console=False,
+        )
         self.gathered = self.work / "artifacts"
         self.gathered.mkdir(parents=True, exist_ok=True)
+        self.variables = dbt_variables(self.args)
+        self.costs: list[NodeCost] = []
+
+    def steps(self) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
+        """The dbt steps in order; the first that fails ends them. A new step (scoring
+        the built models, say) goes into this list where it belongs."""
+        return [
+            ("parse", self.parse),
+            ("freshness", self.freshness),
+            ("build", self.build),
+            ("docs", self.docs),
+        ]
+
+    def parse(self) -> dict[str, Any]:
+        result = self.dbt.parse(variables=self.variables or None)
+        if not result.success or self.dbt.manifest is None:
+            raise StepError(f"dbt parse failed: {failures(result)}")
+        return {"nodes": len(self.dbt.manifest.nodes)}
 
     def freshness(self) -> dict[str, Any]:
-        result = self.dbt.try_invoke("source", "freshness", "--quiet")
+        result = self._invoke("source", "freshness")
         self._gather("sources.json")
-        states = {
-            node.node.unique_id: str(node.status) for node in _results(result)
-        }  # what dbt saw for each source table: pass / warn / error / runtime error
-        stale_only = bool(states) and set(states.values()) <= {"pass", "warn", "error"}
+        ages = source_ages(_results(result))
+        states = {age.source: age.status for age in ages}  # pass / warn / error / runtime error
+        late = [age for age in ages if age.status != "pass"]
+        stale_only = bool(ages) and set(states.values()) <= {"pass", "warn", "error"}
         if not result.success and not (self.args.allow_stale and stale_only):
-            raise StepError(f"raw data is stale or unreadable: {failures(result)}")
-        return {"sources": states, "severity": "INFO" if result.success else "WARNING"}
+            found = "; ".join(age.describe() for age in late) or failures(result)
+            raise StepError(f"raw data is stale or unreadable: {found}")
+        return {
+            "sources": states,
+            "ages": {age.source: age.age_hours for age in ages},
+            "late": [age.describe() for age in late],
+            "severity": "WARNING" if late else "INFO",  # the warn band too, not only errors
+        }
 
     def build(self) -> dict[str, Any]:
-        variables = dbt_variables(self.args)
         if self.args.full_refresh:  # every table again, so every test on whole tables
             flags = ["--selector", "full", "--full-refresh"]
-        elif variables:  # a rebuild, as snowplow_dbt.rebuild runs it: no unit tests
+        elif self.variables:  # a rebuild, as snowplow_dbt.rebuild runs it: no unit tests
             flags = list(WITHOUT_UNIT_TESTS)
         else:  # the scheduled run: data tests on the rows it wrote (transform/selectors.yml)
             flags = ["--selector", "daily"]
-        result = self.dbt.try_invoke("build", "--quiet", *flags, variables=variables or None)
+        result = self._invoke("build", *flags)
         self._gather("manifest.json", "run_results.json")
         counts = Counter(str(node.status) for node in _results(result))
+        costs = node_costs(adapter_responses(_results(result)))
+        self.costs += costs
         if not result.success:
             raise StepError(f"dbt build failed: {failures(result)}")
-        return {
+        details: dict[str, Any] = {
             "nodes": dict(counts),
-            "variables": variables,
+            "variables": self.variables,
             "full_refresh": self.args.full_refresh,
         }
+        if costs:  # BigQuery: what each model and test cost, most billed first
+            details["costs"] = [vars(cost) for cost in costs]
+            details.update(_totals(costs))
+        return details
 
     def docs(self) -> dict[str, Any]:
         # the build's manifest (with compiled SQL) is the one kept; docs adds the site
-        result = self.dbt.try_invoke("docs", "generate", "--no-compile", "--quiet")
+        result = self._invoke("docs", "generate", "--no-compile")
         if not result.success:
             raise StepError(f"dbt docs generate failed: {failures(result)}")
         self._gather("index.html", "catalog.json")
         return {}
+
+    def run(self, name: str, action: Callable[[], dict[str, Any]]) -> bool:
+        """One step, its name on every line logged meanwhile; True when it succeeded."""
+        self.events.step = name
+        return run_step(name, self.run_id, action)
+
+    def _invoke(self, *args: str) -> dbtRunnerResult:
+        return self.dbt.try_invoke(*args, variables=self.variables or None)
 
     def upload(self, where: Destination | None = None) -> dict[str, Any]:
         """Everything gathered, to the bucket (or folder) the settings name by default."""
@@ -177,9 +223,14 @@ class Job:
         if self.args.workbook is not None:
             command += ["--workbook", str(self.args.workbook)]
         env = {**os.environ, **self.settings.dbt_env()}
-        completed = subprocess.run(command, env=env, check=False, stderr=subprocess.PIPE, text=True)
-        sys.stderr.write(completed.stderr)
-        if completed.returncode != 0:  # the sync's own words (a FAILED refresh, a limit) in the log
+        completed = subprocess.run(command, env=env, check=False, capture_output=True, text=True)
+        # its lines, as JSON log lines of this step (stderr is an error only if it failed)
+        for line in completed.stdout.splitlines():
+            relay(line, "INFO", step="sheets", run_id=self.run_id)
+        for line in completed.stderr.splitlines():
+            severity = "ERROR" if completed.returncode else "WARNING"
+            relay(line, severity, step="sheets", run_id=self.run_id)
+        if completed.returncode != 0:  # the sync's own words (a FAILED refresh, a limit)
             said = " ".join(completed.stderr.split())[-2000:]
             raise StepError(f"sheets sync exited with {completed.returncode}: {said}")
         return {"workbook": str(self.args.workbook)} if self.args.workbook else {}
@@ -221,21 +272,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     settings = Settings.from_env()
     run_id = args.run_id or default_run_id()
+    started = time.perf_counter()
     log("INFO", "job started", step="start", run_id=run_id, target=settings.target,
         arguments=sys.argv[1:] if argv is None else argv)  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="snowplow-job-") as scratch:
         job = Job(settings, args, run_id, Path(scratch))
-        ok = all(
-            run_step(name, run_id, action)
-            for name, action in (("freshness", job.freshness), ("build", job.build),
-                                 ("docs", job.docs))
-        )  # fmt: skip
-        # uploaded even after a failure: the failed run's results are what one reads first
-        ok = run_step("upload", run_id, job.upload) and ok
-        ok = ok and run_step("sheets", run_id, job.sheets)
+        with structured(job.events):
+            ok = all(job.run(name, action) for name, action in job.steps())
+            # uploaded even after a failure: the failed run's results are what one reads first
+            ok = job.run("upload", job.upload) and ok
+            ok = ok and job.run("sheets", job.sheets)
+    seconds = round(time.perf_counter() - started, 2)
     log("INFO" if ok else "ERROR", "job succeeded" if ok else "job failed",
-        step="end", run_id=run_id)  # fmt: skip
+        step="end", run_id=run_id, seconds=seconds, **_totals(job.costs))  # fmt: skip
     return 0 if ok else 1
+
+
+def _totals(costs: list[NodeCost]) -> dict[str, int]:
+    """The bytes of every node that reported some (none on DuckDB: no keys at all)."""
+    if not costs:
+        return {}
+    return {
+        "bytes_processed": sum(cost.bytes_processed for cost in costs),
+        "bytes_billed": sum(cost.bytes_billed for cost in costs),
+    }
 
 
 def _results(result: dbtRunnerResult) -> list[Any]:

@@ -7,13 +7,15 @@ BigQuery emulator's address, ...), applied only while dbt runs.
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
+from dbt.contracts.graph.manifest import Manifest
+from dbt_common.events.base_types import EventMsg
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -30,6 +32,11 @@ class DbtProject:
     target: str = "local"
     env: Mapping[str, str] = field(default_factory=dict)
     threads: int | None = None
+    # what the daily job sets: dbt's events go to these callbacks, not to the console
+    callbacks: Sequence[Callable[[EventMsg], None]] = ()
+    console: bool = True
+    # a parsed project (see parse()): later invocations reuse it instead of parsing again
+    manifest: Manifest | None = None
 
     @classmethod
     def local(cls, work_dir: Path, database: Path) -> "DbtProject":
@@ -57,11 +64,26 @@ class DbtProject:
             command += ["--threads", str(self.threads)]
         if variables:
             command += ["--vars", json.dumps(dict(variables))]
+        if not self.console:  # the debug log file in log-path is still written
+            command += ["--log-level", "none"]
+        runner = dbtRunner(manifest=self.manifest, callbacks=list(self.callbacks))
         with _environment(self.env):
             try:
-                return dbtRunner().invoke(command)
+                return runner.invoke(command)
             finally:
                 _release_duckdb()
+
+    def parse(self, variables: Mapping[str, Any] | None = None) -> dbtRunnerResult:
+        """Parse the project once and keep the manifest for every later invocation.
+
+        Without this each dbt command parses the project again (seconds each). The vars
+        are part of the parse (models read them in their config), so later invocations
+        must pass the same ones.
+        """
+        result = self.try_invoke("parse", variables=variables)
+        if result.success and isinstance(result.result, Manifest):
+            self.manifest = result.result
+        return result
 
     def build(self, *args: str, variables: Mapping[str, Any] | None = None) -> dbtRunnerResult:
         return self.invoke("build", "--quiet", *args, variables=variables)
