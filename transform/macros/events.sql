@@ -14,7 +14,7 @@
 -#}
 
 {% macro snowplow_events_layout() -%}
-  {%- set layout = var('snowplow__events_source') -%}
+  {%- set layout = var('snowplow__events_source', env_var('SNOWPLOW_EVENTS_SOURCE', 'raw_events')) -%}
   {%- if layout not in ('raw_events', 'bigquery_loader') -%}
     {% do exceptions.raise_compiler_error(
         "var snowplow__events_source: '" ~ layout ~ "' is neither 'raw_events' nor 'bigquery_loader'") %}
