@@ -241,7 +241,8 @@ def dbt_source_yaml(source_name: str = "snowplow", table: str = "raw_events") ->
         "    description: Snowplow enriched events as the loader wrote them, one row per event.",
         "    config:",
         "      # off when the models read a BigQuery Loader table instead (macros/events.sql)",
-        "      enabled: \"{{ var('snowplow__events_source') == 'raw_events' }}\"",
+        "      enabled: \"{{ var('snowplow__events_source', env_var('SNOWPLOW_EVENTS_SOURCE',"
+        " 'raw_events')) == 'raw_events' }}\"",
         "      loaded_at_field: load_tstamp",
         "      freshness:",
         "        warn_after: {count: 26, period: hour}",
