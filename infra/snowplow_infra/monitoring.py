@@ -39,7 +39,7 @@ from snowplow_infra.ordering import METRIC_VISIBLE, after, wait
 class Watched:
     """The names the alerts filter on."""
 
-    loader_services: tuple[str, ...]  # Cloud Run services of the two functions
+    loader_services: tuple[str, ...]  # the two functions' Cloud Run services; () if no loader
     transform_job: str
 
 
