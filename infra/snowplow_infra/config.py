@@ -32,6 +32,46 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+TABLE_ID = re.compile(
+    r"^(?P<project>[a-z][a-z0-9-]{4,28}[a-z0-9])\.(?P<dataset>[A-Za-z0-9_]{1,1024})"
+    r"\.(?P<table>[A-Za-z0-9_-]{1,1024})$"
+)
+
+
+class OwnLoader(_Strict):
+    """The default: enriched files land in this environment's bucket and its loader
+    functions write them to ``raw_events`` (every loader resource is created)."""
+
+    kind: Literal["raw_events"] = "raw_events"
+
+
+class BigQueryLoaderTable(_Strict):
+    """Events Snowplow's own BigQuery Loader already writes to a table: the models read it,
+    and the environment creates no loader, no landing buckets, no raw dataset."""
+
+    kind: Literal["bigquery_loader"]
+    table: str  # project.dataset.table
+
+    @field_validator("table")
+    @classmethod
+    def _table_id(cls, value: str) -> str:
+        if not TABLE_ID.match(value):
+            raise ValueError(
+                f"{value!r} is not a BigQuery table id project.dataset.table, "
+                "e.g. 'my-project-tracking.atomic.events'"
+            )
+        return value
+
+    def part(self, name: Literal["project", "dataset", "table"]) -> str:
+        """One part of the table id: its project, dataset or table name."""
+        match = TABLE_ID.match(self.table)
+        assert match  # validated above
+        return match[name]
+
+
+EventsSource = Annotated[OwnLoader | BigQueryLoaderTable, Field(discriminator="kind")]
+
+
 class EnvironmentConfig(_Strict):
     """What one environment (dev, prod) deploys into and how it behaves."""
 
@@ -56,6 +96,8 @@ class EnvironmentConfig(_Strict):
     landing_retention_days: Annotated[int, Field(ge=2)] = 30
     # How far back reconcile looks when it has no cursor: objects must still be there.
     reconcile_lookback_hours: Annotated[int, Field(ge=24)] = 7 * 24
+    # where the models read events: [events_source] in the file (infra/README.md)
+    events_source: EventsSource = OwnLoader()
 
     @field_validator("transform_schedule", "reconcile_schedule")
     @classmethod
@@ -90,6 +132,12 @@ class EnvironmentConfig(_Strict):
                 f"account ids such as '{longest}' must stay within 30 characters"
             )
         return self
+
+    @property
+    def existing_table(self) -> BigQueryLoaderTable | None:
+        """The BigQuery Loader table the models read, or None: this environment's loader."""
+        source = self.events_source
+        return source if isinstance(source, BigQueryLoaderTable) else None
 
     def name_of(self, component: str) -> str:
         """prefix-environment-component: buckets, functions, jobs, accounts, alerts."""

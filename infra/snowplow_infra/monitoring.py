@@ -54,7 +54,7 @@ def promql_name(metric_type: str) -> str:
 class Watched:
     """The names the alerts filter on."""
 
-    loader_services: tuple[str, ...]  # Cloud Run services of the two functions
+    loader_services: tuple[str, ...]  # the two functions' Cloud Run services; () if no loader
     transform_job: str
 
 
@@ -76,64 +76,8 @@ class Monitoring(Construct):
             ).id
             for index, address in enumerate(config.alert_emails)
         ]
-        services = " OR ".join(f'"{name}"' for name in watched.loader_services)
-        loader_logs = (
-            f'resource.type="cloud_run_revision" AND resource.labels.service_name=({services})'
-        )
-        self.loaded_files = LoggingMetric(
-            self,
-            "loaded-files",
-            name=config.name_of("loaded-files"),
-            description="Landing files the loader committed to raw_events",
-            filter=f'{loader_logs} AND jsonPayload.outcome="loaded"',
-            metric_descriptor=LoggingMetricMetricDescriptor(
-                metric_kind="DELTA", value_type="INT64", unit="1"
-            ),
-        )
-        self.unmatched_files = LoggingMetric(
-            self,
-            "unmatched-files",
-            name=config.name_of("unmatched-files"),
-            description="Landing objects whose name matches no SNOWPLOW_NAME_PATTERNS: not loaded",
-            filter=f'{loader_logs} AND jsonPayload.outcome="unmatched"',
-            metric_descriptor=LoggingMetricMetricDescriptor(
-                metric_kind="DELTA", value_type="INT64", unit="1"
-            ),
-        )
-        self.file_parked = self._policy(
-            "file-parked",
-            config,
-            "landing file parked",
-            "Reconcile stopped replaying a landing file that failed on every attempt "
-            "(SNOWPLOW_RECONCILE_MAX_ATTEMPTS, with backoff); it stays unloaded until a person "
-            "acts. The entry's jsonPayload.reason holds the last failure; the manifest lists "
-            "them all (`SELECT file_key, reason FROM load_manifest WHERE status = 'failed'`). "
-            "Fix the cause, then redrive it: `snowplow-reconcile --prefix NAME "
-            "--min-age-seconds 0` (functions/README.md, Reconcile and redrive).",
-            MonitoringAlertPolicyConditions(
-                display_name="loader parked a file",
-                condition_matched_log=MonitoringAlertPolicyConditionsConditionMatchedLog(
-                    filter=f'{loader_logs} AND jsonPayload.outcome="parked"'
-                ),
-            ),
-            rate_limited=True,
-        )
-        self.loader_errors = self._policy(
-            "loader-errors",
-            config,
-            "loader errors",
-            "The loader logged an ERROR or worse: a file failed permanently, an event was "
-            "too old to load, or the function is misconfigured (CRITICAL names the setting). "
-            "Read the entry's jsonPayload (outcome, file_key, reason); replay the object once "
-            "fixed by copying it onto itself.",
-            MonitoringAlertPolicyConditions(
-                display_name="loader ERROR log entry",
-                condition_matched_log=MonitoringAlertPolicyConditionsConditionMatchedLog(
-                    filter=f'{loader_logs} AND severity>=ERROR AND NOT jsonPayload.outcome="parked"'
-                ),
-            ),
-            rate_limited=True,
-        )
+        if watched.loader_services:  # none when events come from a BigQuery Loader table
+            self._watch_loader(config, watched)
         self.transform_failed = self._policy(
             "transform-failed",
             config,
@@ -160,30 +104,6 @@ class Monitoring(Construct):
                     ],
                 ),
             ),
-        )
-        self.raw_stale = self._policy(
-            "raw-stale",
-            config,
-            "raw data not fresh",
-            f"No landing file was loaded into raw_events for {config.raw_freshness_hours} h. "
-            "Either nothing arrives (check the Snowplow loader writing to the landing bucket) "
-            "or the loader fails (see the loader errors alert and the function's logs).",
-            MonitoringAlertPolicyConditions(
-                display_name=f"no file loaded for {config.raw_freshness_hours} h",
-                condition_absent=MonitoringAlertPolicyConditionsConditionAbsent(
-                    filter=(
-                        f'metric.type="logging.googleapis.com/user/{self.loaded_files.name}" '
-                        'AND resource.type="cloud_run_revision"'
-                    ),
-                    duration=f"{config.raw_freshness_hours * 3600}s",
-                    aggregations=[
-                        MonitoringAlertPolicyConditionsConditionAbsentAggregations(
-                            alignment_period="300s", per_series_aligner="ALIGN_SUM"
-                        )
-                    ],
-                ),
-            ),
-            watches=(self.loaded_files,),
         )
 
         self._run_cost(config, watched)
@@ -288,3 +208,88 @@ class Monitoring(Construct):
         for metric in watches:
             after(policy, self.metric_visible(metric))
         return policy
+
+    def _watch_loader(self, config: EnvironmentConfig, watched: Watched) -> None:
+        """The loader's log-based metrics and its alerts: errors, a parked file, stale raw data."""
+        services = " OR ".join(f'"{name}"' for name in watched.loader_services)
+        loader_logs = (
+            f'resource.type="cloud_run_revision" AND resource.labels.service_name=({services})'
+        )
+        self.loaded_files = LoggingMetric(
+            self,
+            "loaded-files",
+            name=config.name_of("loaded-files"),
+            description="Landing files the loader committed to raw_events",
+            filter=f'{loader_logs} AND jsonPayload.outcome="loaded"',
+            metric_descriptor=LoggingMetricMetricDescriptor(
+                metric_kind="DELTA", value_type="INT64", unit="1"
+            ),
+        )
+        self.unmatched_files = LoggingMetric(
+            self,
+            "unmatched-files",
+            name=config.name_of("unmatched-files"),
+            description="Landing objects whose name matches no SNOWPLOW_NAME_PATTERNS: not loaded",
+            filter=f'{loader_logs} AND jsonPayload.outcome="unmatched"',
+            metric_descriptor=LoggingMetricMetricDescriptor(
+                metric_kind="DELTA", value_type="INT64", unit="1"
+            ),
+        )
+        self.file_parked = self._policy(
+            "file-parked",
+            config,
+            "landing file parked",
+            "Reconcile stopped replaying a landing file that failed on every attempt "
+            "(SNOWPLOW_RECONCILE_MAX_ATTEMPTS, with backoff); it stays unloaded until a person "
+            "acts. The entry's jsonPayload.reason holds the last failure; the manifest lists "
+            "them all (`SELECT file_key, reason FROM load_manifest WHERE status = 'failed'`). "
+            "Fix the cause, then redrive it: `snowplow-reconcile --prefix NAME "
+            "--min-age-seconds 0` (functions/README.md, Reconcile and redrive).",
+            MonitoringAlertPolicyConditions(
+                display_name="loader parked a file",
+                condition_matched_log=MonitoringAlertPolicyConditionsConditionMatchedLog(
+                    filter=f'{loader_logs} AND jsonPayload.outcome="parked"'
+                ),
+            ),
+            rate_limited=True,
+        )
+        self.loader_errors = self._policy(
+            "loader-errors",
+            config,
+            "loader errors",
+            "The loader logged an ERROR or worse: a file failed permanently, an event was "
+            "too old to load, or the function is misconfigured (CRITICAL names the setting). "
+            "Read the entry's jsonPayload (outcome, file_key, reason); replay the object once "
+            "fixed by copying it onto itself.",
+            MonitoringAlertPolicyConditions(
+                display_name="loader ERROR log entry",
+                condition_matched_log=MonitoringAlertPolicyConditionsConditionMatchedLog(
+                    filter=f'{loader_logs} AND severity>=ERROR AND NOT jsonPayload.outcome="parked"'
+                ),
+            ),
+            rate_limited=True,
+        )
+        self.raw_stale = self._policy(
+            "raw-stale",
+            config,
+            "raw data not fresh",
+            f"No landing file was loaded into raw_events for {config.raw_freshness_hours} h. "
+            "Either nothing arrives (check the Snowplow loader writing to the landing bucket) "
+            "or the loader fails (see the loader errors alert and the function's logs).",
+            MonitoringAlertPolicyConditions(
+                display_name=f"no file loaded for {config.raw_freshness_hours} h",
+                condition_absent=MonitoringAlertPolicyConditionsConditionAbsent(
+                    filter=(
+                        f'metric.type="logging.googleapis.com/user/{self.loaded_files.name}" '
+                        'AND resource.type="cloud_run_revision"'
+                    ),
+                    duration=f"{config.raw_freshness_hours * 3600}s",
+                    aggregations=[
+                        MonitoringAlertPolicyConditionsConditionAbsentAggregations(
+                            alignment_period="300s", per_series_aligner="ALIGN_SUM"
+                        )
+                    ],
+                ),
+            ),
+            watches=(self.loaded_files,),
+        )

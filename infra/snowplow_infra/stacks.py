@@ -8,6 +8,7 @@ bucket under its own prefix.
 
 from cdktf import GcsBackend, LocalBackend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_google.provider import GoogleProvider
+from cdktf_cdktf_provider_google.service_account import ServiceAccount
 from cdktf_cdktf_provider_google.storage_bucket import StorageBucketLifecycleRule
 from cdktf_cdktf_provider_time.provider import TimeProvider
 from constructs import Construct
@@ -90,6 +91,7 @@ class EnvironmentStack(TerraformStack):
         bootstrap: BootstrapConfig,
     ):
         super().__init__(scope, config.name)
+        self.config = config
         GcsBackend(self, bucket=bootstrap.state_bucket, prefix=state_prefix(config.name))
         google = GoogleProvider(
             self, "google", project=config.project, region=config.region,
@@ -104,18 +106,69 @@ class EnvironmentStack(TerraformStack):
         )
         TimeProvider(self, "time")  # the propagation waits (snowplow_infra.ordering)
         apis = RequiredApis(self, "apis", config.project, ENVIRONMENT_APIS)
+        artifacts = self._bucket("artifacts", delete_after(ARTIFACTS_DAYS))
+        # events_source = a BigQuery Loader table: no loader, nor what only the loader uses
+        # (its buckets, the raw and scratch datasets, its accounts, grants and alerts)
+        table = config.existing_table
+        warehouse = Warehouse(self, "warehouse", config, with_loader=table is None)
+        scheduler = service_account(
+            self, config.name_of("scheduler"), "Cloud Scheduler: starts the job, calls reconcile"
+        )
+        events = (
+            self._loader(bootstrap, warehouse, scheduler, beta)
+            if table is None
+            else {"events_table": table.table}
+        )
+        transform = TransformJob(
+            self, "transform", config, warehouse=warehouse, artifacts=artifacts, scheduler=scheduler
+        )
+        Monitoring(
+            self,
+            "monitoring",
+            config,
+            Watched(
+                loader_services=(config.name_of("loader"), config.name_of("reconcile"))
+                if table is None
+                else (),
+                transform_job=config.name_of("transform"),
+            ),
+        )
+        audit_data_access(self, config.project)
+        let_deployer_act_as(self, bootstrap.deployer_member(config))
+        apis.precede(self)
+        _outputs(
+            self,
+            {
+                **events,
+                "artifacts_bucket": artifacts.bucket.name,
+                "marts_dataset": warehouse.datasets["marts"].dataset_id,
+                "analytics_dataset": warehouse.datasets["analytics"].dataset_id,
+                "transform_job": transform.job.name,
+                "job_image_repository": transform.image_repository,
+                "sheets_identity": transform.account.email,
+            },
+        )
 
-        def bucket(component: str, *rules: StorageBucketLifecycleRule) -> HardenedBucket:
-            return HardenedBucket(
-                self,
-                component,
-                name=config.name_of(component),
-                location=config.region,
-                noncurrent_version_days=config.noncurrent_version_days,
-                rules=rules,
-            )
+    def _bucket(self, component: str, *rules: StorageBucketLifecycleRule) -> HardenedBucket:
+        return HardenedBucket(
+            self,
+            component,
+            name=self.config.name_of(component),
+            location=self.config.region,
+            noncurrent_version_days=self.config.noncurrent_version_days,
+            rules=rules,
+        )
 
-        landing = bucket("landing", delete_after(config.landing_retention_days))
+    def _loader(
+        self,
+        bootstrap: BootstrapConfig,
+        warehouse: Warehouse,
+        scheduler: ServiceAccount,
+        beta: GoogleBeta,
+    ) -> dict[str, str]:
+        """This environment's own loader and its buckets; the outputs naming them."""
+        config = self.config
+        landing = self._bucket("landing", delete_after(config.landing_retention_days))
         # The loader's staging copies live apart from the landing files: in the versioned
         # landing bucket each one fired the loader again (ignored) and stayed ~31 days as
         # noncurrent versions. Here: no versions, no soft delete, gone after a day.
@@ -128,16 +181,11 @@ class EnvironmentStack(TerraformStack):
             rules=[delete_after(STAGING_DAYS)],
             versioned=False,
         )
-        quarantine = bucket("quarantine")
-        artifacts = bucket("artifacts", delete_after(ARTIFACTS_DAYS))
-        sources = bucket("sources")
+        quarantine = self._bucket("quarantine")
+        sources = self._bucket("sources")
         # plans refresh the function archive object, which takes read on it
         sources.grant(
             "planner-sources", "roles/storage.objectViewer", bootstrap.ci_member("planner")
-        )
-        warehouse = Warehouse(self, "warehouse", config)
-        scheduler = service_account(
-            self, config.name_of("scheduler"), "Cloud Scheduler: starts the job, calls reconcile"
         )
         loader = Loader(
             self,
@@ -151,34 +199,10 @@ class EnvironmentStack(TerraformStack):
             scheduler=scheduler,
             beta=beta,
         )
-        transform = TransformJob(
-            self, "transform", config, warehouse=warehouse, artifacts=artifacts, scheduler=scheduler
-        )
-        Monitoring(
-            self,
-            "monitoring",
-            config,
-            Watched(
-                loader_services=(config.name_of("loader"), config.name_of("reconcile")),
-                transform_job=config.name_of("transform"),
-            ),
-        )
-        audit_data_access(self, config.project)
-        let_deployer_act_as(self, bootstrap.deployer_member(config))
-        apis.precede(self)
-        _outputs(
-            self,
-            {
-                "landing_bucket": landing.bucket.name,
-                "quarantine_bucket": quarantine.bucket.name,
-                "artifacts_bucket": artifacts.bucket.name,
-                "raw_dataset": warehouse.datasets["raw"].dataset_id,
-                "marts_dataset": warehouse.datasets["marts"].dataset_id,
-                "analytics_dataset": warehouse.datasets["analytics"].dataset_id,
-                "loader_function": loader.function.name,
-                "reconcile_function": loader.reconcile.name,
-                "transform_job": transform.job.name,
-                "job_image_repository": transform.image_repository,
-                "sheets_identity": transform.account.email,
-            },
-        )
+        return {
+            "landing_bucket": landing.bucket.name,
+            "quarantine_bucket": quarantine.bucket.name,
+            "raw_dataset": warehouse.datasets["raw"].dataset_id,
+            "loader_function": loader.function.name,
+            "reconcile_function": loader.reconcile.name,
+        }

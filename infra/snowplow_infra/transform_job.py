@@ -5,9 +5,12 @@ as its own account, which is also the Sheets identity: a person shares the sprea
 with that account's e-mail. Cloud Scheduler starts it through the Cloud Run Admin API's
 ``:run`` endpoint with an OAuth access token of the scheduler account, which holds
 run.invoker on this job only (a googleapis.com endpoint takes OAuth tokens, not OIDC).
+The events it reads are the environment's ``raw_events`` (the raw dataset) or, with
+``events_source`` set to a BigQuery Loader table, that one table and nothing else there.
 """
 
 from cdktf import TerraformResource, TerraformVariable, TerraformVariableValidationConfig
+from cdktf_cdktf_provider_google.bigquery_table_iam_member import BigqueryTableIamMember
 from cdktf_cdktf_provider_google.cloud_run_v2_job import (
     CloudRunV2Job,
     CloudRunV2JobTemplate,
@@ -93,7 +96,7 @@ class TransformJob(Construct):
             "SNOWPLOW_DBT_TARGET": config.name,
             "SNOWPLOW_PROJECT": config.project,
             "SNOWPLOW_LOCATION": config.location,
-            "SNOWPLOW_DATASET": warehouse.datasets["raw"].dataset_id,
+            **self._events_environment(config, warehouse),
             "SNOWPLOW_MODELS_DATASET": warehouse.datasets["marts"].dataset_id,
             "SNOWPLOW_ANALYTICS_DATASET": warehouse.datasets["analytics"].dataset_id,
             "SNOWPLOW_ARTIFACTS_BUCKET": artifacts.bucket.name,
@@ -166,7 +169,7 @@ class TransformJob(Construct):
     ) -> list[TerraformResource]:
         job = member(self.account)
         return [
-            warehouse.grant("transform-raw", "raw", "roles/bigquery.dataViewer", job),
+            self._read_events(config, warehouse, job),
             # dbt writes marts and analytics; the sync reads them
             *(
                 warehouse.grant(f"transform-{layer}", layer, "roles/bigquery.dataEditor", job)
@@ -176,3 +179,40 @@ class TransformJob(Construct):
             # run artifacts are written under the run's id and the latest ones replaced
             artifacts.grant("transform-artifacts", "roles/storage.objectUser", job),
         ]
+
+    @staticmethod
+    def _events_environment(config: EnvironmentConfig, warehouse: Warehouse) -> dict[str, str]:
+        """What tells dbt where the events are (transform/dbt_project.yml, the source yml)."""
+        table = config.existing_table
+        if table is None:
+            return {
+                "SNOWPLOW_EVENTS_SOURCE": config.events_source.kind,
+                "SNOWPLOW_DATASET": warehouse.datasets["raw"].dataset_id,
+            }
+        return {
+            "SNOWPLOW_EVENTS_SOURCE": table.kind,
+            "SNOWPLOW_EVENTS_PROJECT": table.part("project"),
+            "SNOWPLOW_DATASET": table.part("dataset"),
+            "SNOWPLOW_BIGQUERY_LOADER_TABLE": table.part("table"),
+        }
+
+    def _read_events(
+        self, config: EnvironmentConfig, warehouse: Warehouse, job: str
+    ) -> TerraformResource:
+        """dataViewer where the events are: the raw dataset (sources and freshness), or the
+        BigQuery Loader table alone, not its dataset (other tables may sit beside it)."""
+        table = config.existing_table
+        grant: TerraformResource
+        if table is None:
+            grant = warehouse.grant("transform-raw", "raw", "roles/bigquery.dataViewer", job)
+            return grant
+        grant = BigqueryTableIamMember(
+            self,
+            "transform-events",
+            project=table.part("project"),
+            dataset_id=table.part("dataset"),
+            table_id=table.part("table"),
+            role="roles/bigquery.dataViewer",
+            member=job,
+        )
+        return grant

@@ -4,7 +4,8 @@ raw holds raw_events, raw_events_bad_rows and load_manifest, declared from
 ``snowplow_infra.warehouse_tables`` (schema, day partitioning, clustering), with
 deletion protection and the longest time travel window: the backup of raw data.
 scratch holds the loader's per-file staging tables, removed by its default table
-expiration; marts and analytics are dbt's targets.
+expiration; marts and analytics are dbt's targets. An environment whose events are in a
+BigQuery Loader table (``events_source``) has no loader: only the models' two datasets.
 """
 
 from cdktf_cdktf_provider_google.bigquery_dataset import BigqueryDataset
@@ -18,15 +19,29 @@ from constructs import Construct
 from snowplow_infra.config import EnvironmentConfig
 from snowplow_infra.warehouse_tables import LOADER_TABLES
 
-LAYERS = ("raw", "scratch", "marts", "analytics")
+LOADER_LAYERS = ("raw", "scratch")  # what the loader writes; nothing else uses them
+MODEL_LAYERS = ("marts", "analytics")
+LAYERS = (*LOADER_LAYERS, *MODEL_LAYERS)
 
 
 class Warehouse(Construct):
-    """The four datasets and the three loader tables of one environment."""
+    """The four datasets and the three loader tables of one environment (with_loader), or
+    the models' two datasets alone."""
 
-    def __init__(self, scope: Construct, construct_id: str, config: EnvironmentConfig):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        config: EnvironmentConfig,
+        *,
+        with_loader: bool = True,
+    ):
         super().__init__(scope, construct_id)
-        self.datasets = {layer: self._dataset(config, layer) for layer in LAYERS}
+        layers = LAYERS if with_loader else MODEL_LAYERS
+        self.datasets = {layer: self._dataset(config, layer) for layer in layers}
+        if not with_loader:
+            self.tables: dict[str, BigqueryTable] = {}
+            return
         raw = self.datasets["raw"]
         self.tables = {
             spec.table_id: BigqueryTable(

@@ -56,6 +56,13 @@ def test_defaults_and_derived_names(tmp_path: Path) -> None:
         (("", 'time_zone = "UTC+1"'), "time_zone", "IANA"),
         (("", "surprise = 1"), "surprise", "Extra inputs"),
         (("", "reconcile_lookback_hours = 720"), "reconcile_lookback_hours", "lifecycle"),
+        (
+            ("", '[events_source]\nkind = "bigquery_loader"\ntable = "atomic.events"'),
+            "events_source.bigquery_loader.table",
+            "project.dataset.table",
+        ),
+        (("", '[events_source]\nkind = "bigquery_loader"'), "events_source", "table"),
+        (("", '[events_source]\nkind = "gcs"'), "events_source", "'raw_events', 'bigquery_loader'"),
     ],
 )
 def test_a_bad_field_is_named_with_the_file(
@@ -69,6 +76,21 @@ def test_a_bad_field_is_named_with_the_file(
     message = str(raised.value)
     assert str(path) in message
     assert re.search(rf"\b{field}\b", message) and why in message, message
+
+
+def test_events_source_defaults_to_the_own_loader_or_names_a_table(tmp_path: Path) -> None:
+    assert load_environment(write(tmp_path, VALID)).existing_table is None
+    config = load_environment(
+        write(
+            tmp_path,
+            VALID + '[events_source]\nkind = "bigquery_loader"\n'
+            'table = "my-project-tracking.atomic.events"\n',
+        )
+    )
+    table = config.existing_table
+    assert table is not None
+    parts = (table.part("project"), table.part("dataset"), table.part("table"))
+    assert parts == ("my-project-tracking", "atomic", "events")
 
 
 def test_missing_field_and_broken_toml_are_reported(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from tests.support.deploy_graph import CONSUMERS, Graph, needs, problems
-from tests.support.synthesis import ENVIRONMENTS, Stack, Synthesized
+from tests.support.synthesis import ENVIRONMENTS, EXISTING, Stack, Synthesized
 
 # every infra module reads the one synthesis of the stacks: one worker builds it
 pytestmark = pytest.mark.xdist_group("infra-synth")
@@ -101,3 +101,18 @@ def test_removing_one_dependency_fails_the_check(synthesized: Synthesized, mutat
     found = problems(without(stack, consumer, dependency), config)
     assert found, f"{mutation}: the check did not notice"
     assert problems(stack, config) == []  # the copy was broken, not the synthesis
+
+
+def test_the_existing_table_stack_waits_for_what_it_needs(existing_table: Synthesized) -> None:
+    """Without the loader, the job still waits for its grants, the table's included."""
+    config = existing_table.environments[EXISTING]
+    stack = existing_table.stacks[EXISTING]
+    graph = Graph.of(stack)
+    found = needs(graph, config)
+    assert not graph.of_type("google_cloudfunctions2_function")
+    (job,) = graph.of_type("google_cloud_run_v2_job")
+    (table_grant,) = graph.of_type("google_bigquery_table_iam_member")
+    assert table_grant in found[job]
+    (schedule,) = graph.of_type("google_cloud_scheduler_job")
+    assert found[schedule]
+    assert problems(stack, config) == []

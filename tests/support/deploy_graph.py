@@ -98,19 +98,22 @@ class Graph:
         }
 
 
-def account_member(graph: Graph, config: EnvironmentConfig, component: str) -> str:
-    (address,) = [
+def account_member(graph: Graph, config: EnvironmentConfig, component: str) -> str | None:
+    """The member string of the component's account; None where the stack has none (no
+    loader accounts when events come from a BigQuery Loader table)."""
+    found = [
         address
         for address in graph.of_type("google_service_account")
         if graph.bodies[address]["account_id"] == config.name_of(component)
     ]
-    return "serviceAccount:${" + address + ".email}"
+    assert len(found) <= 1, found
+    return "serviceAccount:${" + found[0] + ".email}" if found else None
 
 
 def needs(graph: Graph, config: EnvironmentConfig) -> dict[str, set[str]]:
     """For each consumer, the grants, agents and metrics that must be in effect first."""
-    member = {c: account_member(graph, config, c) for c in (
-        "loader", "builder", "eventarc", "transform", "scheduler")}  # fmt: skip
+    member = {c: account for c in ("loader", "builder", "eventarc", "transform", "scheduler")
+              if (account := account_member(graph, config, c))}  # fmt: skip
     agents = set(graph.of_type("google_project_service_identity"))
     agent_grants = {
         address

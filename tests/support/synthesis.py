@@ -17,6 +17,8 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 Stack = dict[str, Any]
 ENVIRONMENTS = ("dev", "prod")  # the committed environment files
+EXISTING = "existing"  # an environment reading a BigQuery Loader table (no committed file)
+EXISTING_TABLE = "my-project-tracking.atomic.events"  # in another project than its own
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,40 @@ def synthesize(folder: Path) -> Synthesized:
         files=files,
         bootstrap=bootstrap,
         environments={environment.name: environment for environment in environments},
+    )
+
+
+def existing_table_config(base: EnvironmentConfig) -> EnvironmentConfig:
+    """`base`'s settings, but its events are in EXISTING_TABLE (events_source)."""
+    return EnvironmentConfig.model_validate(
+        {
+            **base.model_dump(),
+            "name": EXISTING,
+            "project": "my-project-existing",
+            "events_source": {"kind": "bigquery_loader", "table": EXISTING_TABLE},
+        }
+    )
+
+
+def synthesize_environment(
+    folder: Path, config: EnvironmentConfig, bootstrap: BootstrapConfig
+) -> Synthesized:
+    """One environment stack of a configuration built in the test (no committed file),
+    written to `folder`/<name>/cdk.tf.json: cheaper than the whole app once jsii is up."""
+    from cdktf import Testing
+    from snowplow_infra.stacks import EnvironmentStack
+
+    stack = EnvironmentStack(Testing.app(), config, bootstrap)
+    text = Testing.synth(stack)
+    file = folder / config.name / "cdk.tf.json"
+    file.parent.mkdir(parents=True)
+    file.write_text(text)
+    return Synthesized(
+        stacks={config.name: json.loads(text)},
+        texts={config.name: text},
+        files={config.name: file},
+        bootstrap=bootstrap,
+        environments={config.name: config},
     )
 
 

@@ -28,6 +28,14 @@ from tests.transform.helpers import (
 )
 
 LOADER = {"snowplow__events_source": "bigquery_loader"}
+# what infra/snowplow_infra/transform_job.py sets on the job for a BigQuery Loader table;
+# the DuckDB file "loader.duckdb" is the catalog (BigQuery: the table's project)
+JOB_ENVIRONMENT = {
+    "SNOWPLOW_EVENTS_SOURCE": "bigquery_loader",
+    "SNOWPLOW_EVENTS_PROJECT": "loader",
+    "SNOWPLOW_DATASET": "main",
+    "SNOWPLOW_BIGQUERY_LOADER_TABLE": "events",
+}
 # staging as both layouts give it; load_file_key is this project's own (NULL on the loader's)
 STAGED_EVENTS = "(select * exclude (load_file_key) from stg_snowplow__events)"
 
@@ -72,12 +80,14 @@ def test_incremental_builds_on_the_loader_table_equal_the_raw_events_build(
 ) -> None:
     database = tmp_path / "loader.duckdb"
     project = DbtProject.local(tmp_path / "dbt", database)
+    # as the deployed job selects the table: its environment, no --vars (infra: events_source)
+    project.env = {**project.env, **JOB_ENVIRONMENT}
     loader_events(database, [0, 1])
-    project.build("--selector", "daily", variables=LOADER)
+    project.build("--selector", "daily")
     loader_events(database, [2, 3])  # the loader appends: the table now holds all four
     with duckdb.connect(str(database), read_only=True) as connection:
         assert connection.execute("select count(*) from events").fetchone() == (160,)
-    project.build("--selector", "daily", variables=LOADER)
+    project.build("--selector", "daily")
 
     assert_same_models(database, conformance_built)
 
