@@ -87,7 +87,7 @@ MUTATIONS: dict[str, tuple[Selector, Selector]] = {
     ),
     "metric-wait": (
         ("google_monitoring_alert_policy", "display_name", "raw-stale"),
-        ("time_sleep", "create_duration", "600s"),
+        ("time_sleep", "triggers", "loaded-files"),  # the loaded-files metric's wait
     ),
 }
 
