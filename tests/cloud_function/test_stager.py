@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from snowplow_loader.cloud.framing import PAYLOAD_BYTES, Framer, UnreadableFileError
+from snowplow_loader.framing import PAYLOAD_BYTES, Framer, UnreadableFileError
 from snowplow_loader.cloud.stager import Stager
 from snowplow_loader.embedded import EmbeddedLoader
 from snowplow_loader.files import SourceFile
