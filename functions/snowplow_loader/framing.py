@@ -1,11 +1,11 @@
 """Splitting a decompressed byte stream into numbered lines, the same way on both engines.
 
 Part of the loader's core (both engines use it; ``snowplow_loader.cloud`` imports it,
-never the other way round). The cloud path streams each object through this framer. The embedded engine lets
-DuckDB's CSV reader frame the files it accepts (files with one line terminator
-throughout, which it frames by these same rules) and sends the files it refuses
-through this framer too (``snowplow_loader.reframe``), so both engines give one file
-the same lines, line numbers and bad rows. The rules
+never the other way round). The cloud path streams each object through this framer.
+The embedded engine lets DuckDB's CSV reader frame the files it accepts (files with
+one line terminator throughout, which it frames by these same rules) and sends the
+files it refuses through this framer too (``snowplow_loader.reframe``), so both
+engines give one file the same lines, line numbers and bad rows. The rules
 (``tests/cloud_function/test_stager.py`` holds both engines to them):
 
 - LF ends a line, and so does CRLF (the CR is dropped): a file may mix the two, as

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from snowplow_loader.framing import Framer, Line, staging_row
 from snowplow_loader.files import Inflater, SourceFile
+from snowplow_loader.framing import Framer, Line, staging_row
 
 CHUNK_BYTES = 1 << 20
 

@@ -22,10 +22,10 @@ from snowplow_loader.cloud import logs, tables
 from snowplow_loader.cloud.config import Config
 from snowplow_loader.cloud.errors import PermanentJobError, TransientError, is_transient
 from snowplow_loader.cloud.events import BadEventError, CloudEventLike, ObjectEvent
-from snowplow_loader.framing import UnreadableFileError
 from snowplow_loader.cloud.gcs import GenerationGoneError, Storage
 from snowplow_loader.cloud.jobs import Jobs
 from snowplow_loader.cloud.warehouse import LoadFacts, ManifestRow, Warehouse
+from snowplow_loader.framing import UnreadableFileError
 from snowplow_loader.results import FileStatus, NotLoaded
 
 Outcome = FileStatus | NotLoaded  # what one delivery did (results.py defines both)

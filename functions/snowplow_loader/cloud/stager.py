@@ -18,8 +18,8 @@ import zlib
 from dataclasses import dataclass
 from typing import Protocol
 
-from snowplow_loader.framing import Framer, Line, UnreadableFileError, staging_row
 from snowplow_loader.files import SNIFF_BYTES, Inflater, sniff
+from snowplow_loader.framing import Framer, Line, UnreadableFileError, staging_row
 
 FLUSH_BYTES = 1 << 20  # staging output leaves in pieces of about this size
 FEED_BYTES = 1 << 20  # input is framed in pieces of about this size, not per 8 KiB read
