@@ -26,6 +26,7 @@ from cdktf_cdktf_provider_google.monitoring_notification_channel import (
     MonitoringNotificationChannel,
 )
 from constructs import Construct
+from snowplow_loader.cloud.deploy import REDRIVE_COMMAND
 
 from snowplow_infra.config import EnvironmentConfig
 
@@ -63,7 +64,7 @@ class Monitoring(Construct):
             self,
             "loaded-files",
             name=config.name_of("loaded-files"),
-            description="Landing files the loader committed to raw_events",
+            description="Landing files recorded loaded in the manifest (one log line each)",
             filter=f'{loader_logs} AND jsonPayload.outcome="loaded"',
             metric_descriptor=LoggingMetricMetricDescriptor(
                 metric_kind="DELTA", value_type="INT64", unit="1"
@@ -75,8 +76,9 @@ class Monitoring(Construct):
             "loader errors",
             "The loader logged an ERROR or worse: a file failed permanently, an event was "
             "too old to load, or the function is misconfigured (CRITICAL names the setting). "
-            "Read the entry's jsonPayload (outcome, file_key, reason); replay the object once "
-            "fixed by copying it onto itself.",
+            "Read the entry's jsonPayload (outcome, file_key, reason). Once the cause is "
+            f"fixed, redrive the file: `{REDRIVE_COMMAND}` with the function's SNOWPLOW_* "
+            "settings (functions/README.md, Reconcile and redrive).",
             MonitoringAlertPolicyConditions(
                 display_name="loader ERROR log entry",
                 condition_matched_log=MonitoringAlertPolicyConditionsConditionMatchedLog(
