@@ -1,4 +1,9 @@
-"""Counting ``jobs.get`` look-ups per delivery, on the function's own BigQuery client."""
+"""Counting ``jobs.get`` look-ups per delivery, on the function's own BigQuery client.
+
+A look-up names a job by its id (``Jobs.lookup``: finding a chain's newest attempt);
+the client also calls ``get_job`` with a job object to poll one that is still
+running, which depends on how long the job runs, not on attempts: not counted.
+"""
 
 import contextlib
 import threading
@@ -15,9 +20,10 @@ def lookups_per_delivery(cloud: Cloud) -> Iterator[list[int]]:
     get_job, local, counts = client.get_job, threading.local(), list[int]()
     original = cloud.deliver
 
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        local.calls = getattr(local, "calls", 0) + 1
-        return get_job(*args, **kwargs)
+    def counted(job: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(job, str):
+            local.calls = getattr(local, "calls", 0) + 1
+        return get_job(job, *args, **kwargs)
 
     def deliver(name: str, generation: int, time: Any = None) -> int:
         local.calls = 0
