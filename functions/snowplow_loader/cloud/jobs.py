@@ -39,7 +39,7 @@ from typing import Any, Protocol
 
 from snowplow_loader.cloud.errors import PermanentJobError, TransientError, job_error_is_transient
 from snowplow_loader.cloud.events import FILE_JOBS, job_id
-from snowplow_loader.results import FileStatus
+from snowplow_loader.results import SETTLED
 
 Submit = Callable[[str], Any]  # job id -> the inserted job (raises Conflict on a 409)
 WRITE = "commit"  # the chain of a generation's manifest writers
@@ -72,7 +72,8 @@ def needs_write(job: Any | None, run: int, after_failure: bool = False) -> bool:
     """Whether run ``run`` inserts a new writer after ``job``, the chain's newest (finished).
 
     Yes when there is none, when it failed transiently, when it belongs to an earlier
-    run that failed (a replay starts after a recorded or permanent failure), and, to
+    run that failed (a replay starts after a recorded, parked or permanent failure:
+    any record whose status does not settle the file), and, to
     record this run's own permanent failure (``after_failure``), after that failure.
     Never after a writer that settled the file, nor after this run's recorded failure.
     """
@@ -83,8 +84,8 @@ def needs_write(job: Any | None, run: int, after_failure: bool = False) -> bool:
         if job_error_is_transient(error):
             return True
         return job_run(job) < run or (after_failure and job_run(job) == run)
-    failed_record = (job.labels or {}).get("status") == FileStatus.FAILED
-    return failed_record and job_run(job) < run
+    settling = (job.labels or {}).get("status") in SETTLED  # loaded, empty, quarantined
+    return not settling and job_run(job) < run  # after a failed (or parked) run's record
 
 
 class Jobs:
