@@ -86,3 +86,26 @@ def test_a_replay_meets_the_generation_s_writers_and_the_outcome_is_logged_once(
     assert (outcomes["failed"], outcomes["loaded"]) == (1, 1)
     # the commit that failed, its failure record, the replay's commit: one after another
     assert steps(cloud)["commit"] == 3
+
+
+def test_a_generation_overwritten_while_it_loads_does_not_land_after_its_replacement(
+    cloud: Cloud, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "2026/10/05/rewritten.tsv"
+    first = cloud.upload(name, small_file(3))
+    with (
+        held(lambda _, job_type: job_type == "load") as (holding, release),
+        ThreadPoolExecutor(1) as pool,
+    ):
+        delivery = pool.submit(cloud.deliver, name, first)
+        assert holding.wait(60)  # staged and loading
+        second = cloud.upload(name, small_file(4))  # the object is rewritten meanwhile
+        release.set()
+        assert delivery.result() == 200
+    [line] = [entry for entry in log_lines(capsys) if entry.get("file_key")]
+    assert (line["outcome"], line["reason"]) == ("stale", f"generation {second} is newer")
+    assert cloud.manifest() == {} and steps(cloud)["commit"] == 0  # checked before the commit
+    assert cloud.object_names("staging/") == []
+    assert cloud.deliver(name, second) == 200
+    assert {row[0] for row in cloud.manifest().values()} == {"loaded"}
+    assert list(cloud.manifest()) == [cloud.key(name, second)]
