@@ -207,7 +207,8 @@ def test_a_generation_s_writers_follow_each_other_across_runs() -> None:
     assert not needs_write(writer(None, 0), 3)
     assert not needs_write(writer(None, 0, "failed"), 0)  # this run's failure is recorded
     assert needs_write(writer(None, 0, "failed"), 1)  # a replay follows a recorded failure
-    assert needs_write(writer(None, 2, "parked"), 3)  # and a redrive follows a parked file
+    assert needs_write(writer(None, 2, "parked"), 2)  # a redrive replays a parked file
+    assert not needs_write(writer(None, 2, "parked"), 0)  # its late original event does not
     assert not needs_write(writer(None, 0, "quarantined"), 1)
     assert not needs_write(writer(INVALID, 0), 0)  # a permanent error: report it
     assert needs_write(writer(INVALID, 0), 0, after_failure=True)  # then record it

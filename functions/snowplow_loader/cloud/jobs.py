@@ -44,6 +44,7 @@ from snowplow_loader.results import SETTLED
 Submit = Callable[[str], Any]  # job id -> the inserted job (raises Conflict on a 409)
 WRITE = "commit"  # the chain of a generation's manifest writers
 REPORT = "report"  # one per writer: whoever inserts it logs the writer's outcome
+PARKED = "parked"  # the record of a file reconcile stops replaying (the parking work)
 _KNOWN_CHAINS = 10_000  # per instance: newest attempts seen, a lower bound for the next look
 
 
@@ -84,8 +85,10 @@ def needs_write(job: Any | None, run: int, after_failure: bool = False) -> bool:
         if job_error_is_transient(error):
             return True
         return job_run(job) < run or (after_failure and job_run(job) == run)
-    settling = (job.labels or {}).get("status") in SETTLED  # loaded, empty, quarantined
-    return not settling and job_run(job) < run  # after a failed (or parked) run's record
+    status = (job.labels or {}).get("status")
+    if status == PARKED:  # a redrive replays a parked file as the run it was parked at
+        return job_run(job) <= run
+    return status not in SETTLED and job_run(job) < run  # after a failed run's record
 
 
 class Jobs:
