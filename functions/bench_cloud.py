@@ -7,7 +7,11 @@
    gzip, in a child process that also holds the Google clients, as an instance does.
 3. From these and ``snowplow_loader.cloud.deploy``: the largest file one invocation
    can stage and load within the 540 s limit, and the memory it needs.
+4. The per-file cost model (``snowplow_loader.bigquery_cost``): bytes billed by the
+   commit script before and after its reduction, for a small and a large file.
 Each measurement runs in its own process, so imports and RSS do not leak between them.
+Every figure is recorded with ``snowplow_sample.benchmarks.record``; ``make bench``
+renders them into BENCHMARKS.md.
 """
 
 import argparse
@@ -20,6 +24,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from snowplow_sample.benchmarks import Figure, record
 
 HERE = Path(__file__).resolve().parent
 BENCH_DIR = Path(".data/bench")
@@ -87,10 +93,8 @@ def _child(path: Path) -> None:
 
 
 def _stage(path: Path) -> tuple[float, int, int, int, int]:
-    output = subprocess.run(
-        [sys.executable, __file__, "--child", str(path)], check=True, capture_output=True,
-        text=True,
-    ).stdout  # fmt: skip
+    command = [sys.executable, __file__, "--child", str(path)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     seconds, text, out, rows, peak = json.loads(output)
     return seconds, text, out, rows, peak
 
@@ -109,6 +113,48 @@ def _files(events: int) -> list[Path]:
     return [plain, packed]
 
 
+TABLE_DEPLOY = "Cloud Function: deployment figures"
+TABLE_COST = "Cloud Function: bytes billed per file on BigQuery (on demand, cost model)"
+COMMAND = "python functions/bench_cloud.py"
+
+
+def _cost(plain: Path, small_events: int = 1_000) -> None:
+    """The cost model's figures (``bigquery_cost``) for a small file and the large one."""
+    from snowplow_loader import bigquery_cost as cost
+
+    with plain.open("rb") as handle:
+        lines = handle.read().splitlines()
+    for label, shape in (
+        (f"{small_events:,}-event file", cost.FileShape.of(lines[:small_events])),
+        (f"{len(lines):,}-event file", cost.FileShape.of(lines)),
+    ):
+        before, after, target = (
+            cost.billed(cost.BEFORE, shape),
+            cost.billed(cost.COMMIT, shape),
+            cost.target(shape),
+        )
+        text = shape.text / cost.MB
+        record(
+            Figure(
+                table=TABLE_COST,
+                command=COMMAND,
+                measurement=f"{label} ({text:,.1f} MiB of text): commit script before -> after",
+                figure=f"{before / cost.MB:,.0f} MiB ({before / shape.text:.2f}x text) -> "
+                f"{after / cost.MB:,.0f} MiB ({after / shape.text:.2f}x text)",
+                target=f"<= 1.5x text + 30 MiB = {target / cost.MB:,.0f} MiB",
+                met=after <= target,
+            )
+        )
+    record(
+        Figure(
+            table=TABLE_COST,
+            command=COMMAND,
+            measurement="a file that loads nothing (empty, quarantined, failed): record script",
+            figure=f"20 MiB -> {cost.billed(cost.RECORD, shape) / cost.MB:.0f} MiB",
+        )
+    )
+
+
 def main() -> None:
     from snowplow_loader.cloud import deploy
 
@@ -120,34 +166,76 @@ def main() -> None:
     files = [p for p in bundled.rglob("*") if p.is_file()]
     imports = _seconds(COLD_IMPORT, 7, bundled)
     first = _seconds(FIRST_EVENT, 3, bundled)
-    print(f"deployed bundle: {len(files)} files, {sum(p.stat().st_size for p in files) / 1024:.0f} "
-          "KiB of source (no DuckDB, no benchmarks)")  # fmt: skip
-    print(
-        f"cold import of main.py (bundle)  : median {statistics.median(imports):.2f} s, "
-        f"max {max(imports):.2f} s   (target < 1 s)"
+    size = sum(p.stat().st_size for p in files) / 1024
+    record(
+        Figure(
+            table=TABLE_DEPLOY,
+            command=COMMAND,
+            measurement="deployed bundle (no DuckDB, no benchmarks)",
+            figure=f"{len(files)} files, {size:.0f} KiB of source",
+        )
     )
-    print(f"first event adds (settings, Google clients): median {statistics.median(first):.2f} s")
+    record(
+        Figure(
+            table=TABLE_DEPLOY,
+            command=COMMAND,
+            measurement="cold import of main.py from the bundle",
+            figure=f"median {statistics.median(imports):.2f} s, max {max(imports):.2f} s",
+            target="< 1 s",
+            met=max(imports) < 1.0,
+        )
+    )
+    record(
+        Figure(
+            table=TABLE_DEPLOY,
+            command=COMMAND,
+            measurement="first event adds (settings, Google clients)",
+            figure=f"median {statistics.median(first):.2f} s",
+        )
+    )
     slowest = float("inf")
     peaks = []
-    for path in _files(args.events):
+    paths = _files(args.events)
+    for path in paths:
         seconds, text, out, rows, peak = _stage(path)
         rate = text / seconds / 1e6
         slowest = min(slowest, rate)
         peaks.append(peak)
-        print(
-            f"stager, {path.name:<22}: {path.stat().st_size / MIB:7.0f} MiB in, "
-            f"{text / MIB:5.0f} MiB text, {rows:,} rows, {seconds:5.1f} s = {rate:4.0f} MB/s "
-            f"of text, staging {out / text:.2f}x text, peak RSS {peak / MIB:.0f} MiB"
+        record(
+            Figure(
+                table=TABLE_DEPLOY,
+                command=COMMAND,
+                measurement=f"stager, {path.name} ({path.stat().st_size / MIB:,.0f} MiB in, "
+                f"{text / MIB:,.0f} MiB text, {rows:,} rows)",
+                figure=f"{rate:,.0f} MB/s of text, staging {out / text:.2f}x text, "
+                f"peak RSS {peak / MIB:.0f} MiB",
+            )
         )
     budget = deploy.TIMEOUT_SECONDS - deploy.BIGQUERY_BUDGET_SECONDS - deploy.MARGIN_SECONDS
-    print(f"deploy.py assumes {deploy.STAGE_MB_PER_S} MB/s on a function vCPU with the network "
-          f"both ways ({slowest / deploy.STAGE_MB_PER_S:.1f}x below the slowest rate here): "
-          f"{budget} s of staging take {budget * deploy.STAGE_MB_PER_S / 1024:.1f} GB; "
-          f"MAX_FILE_BYTES = {deploy.MAX_FILE_BYTES / 1024**3:.0f} GiB")  # fmt: skip
-    print(
-        f"peak RSS {max(peaks) / MIB:.0f} MiB whatever the file size: "
-        f"deploy.MEMORY = {deploy.MEMORY}, CPU = {deploy.CPU}"
+    record(
+        Figure(
+            table=TABLE_DEPLOY,
+            command=COMMAND,
+            measurement=f"largest file one invocation stages ({budget} s at "
+            f"{deploy.STAGE_MB_PER_S} MB/s, the assumed function vCPU rate)",
+            figure=f"{budget * deploy.STAGE_MB_PER_S / 1024:.1f} GB (slowest rate here "
+            f"{slowest:,.0f} MB/s, {slowest / deploy.STAGE_MB_PER_S:.1f}x the assumed one)",
+            target=f">= MAX_FILE_BYTES = {deploy.MAX_FILE_BYTES / 1024**3:.0f} GiB",
+            met=budget * deploy.STAGE_MB_PER_S * 1e6 >= deploy.MAX_FILE_BYTES,
+        )
     )
+    memory = int(deploy.MEMORY.removesuffix("Mi")) * MIB
+    record(
+        Figure(
+            table=TABLE_DEPLOY,
+            command=COMMAND,
+            measurement="stager peak RSS, whatever the file size",
+            figure=f"{max(peaks) / MIB:.0f} MiB",
+            target=f"< deploy.MEMORY = {deploy.MEMORY}",
+            met=max(peaks) < memory,
+        )
+    )
+    _cost(paths[0])
 
 
 if __name__ == "__main__":

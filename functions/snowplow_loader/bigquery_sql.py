@@ -5,18 +5,18 @@ classify lines in the same order (unreadable bytes, then field count, then field
 rules), so a file gets the same bad rows whichever engine loads it.
 
 The function stages each object as rows ``(n, flag, line)`` (see ``cloud.stager``).
-``commit_script`` checks every line once into a temporary table, then moves the file
-in ONE transaction: good rows to raw_events, bad rows with their typed reasons, and
-the manifest row. It does nothing when the manifest already settles the file (any
-status but ``failed``: a failed file may be replayed), and the transaction refuses
-to commit (ERROR, so BigQuery rolls back) unless every staged row was accounted for:
-a partial load can never become visible.
+``commit_script`` reads them ONCE into a temporary table that holds, per line, its
+verdict and either its typed raw_events columns (a good line) or what its bad row
+needs (any other), then moves the file in ONE transaction: good rows to raw_events,
+bad rows with their typed reasons, and the manifest row. The transaction refuses to
+commit (ERROR, so BigQuery rolls back) unless the two inserts together account for
+every staged row: a partial load can never become visible.
 
-That check is no lock: two insert-only transactions do not conflict under BigQuery's
-snapshot isolation. One commit per generation comes from the job ids (``cloud.jobs``);
-the check makes a later attempt that finds the file committed write nothing. It runs
-once, before the transaction, so each statement references as few tables as it can
-(on demand, every table a statement references bills at least 10 MB).
+Exactly once is the job chain's doing, not this SQL's (``cloud.jobs``: a generation's
+writers run one after another, and none follows one that settled the file); under
+BigQuery's snapshot isolation a check on the manifest inside the script would be no
+lock anyway. So the scripts do not read the manifest, and the cost model
+(``bigquery_cost``) counts what is left: three statements that read a table.
 """
 
 from dataclasses import dataclass
@@ -69,47 +69,54 @@ def _spec() -> str:
     )
 
 
+def _typed(field_name: str) -> str:
+    """The temporary table's column holding a good line's typed value of a field."""
+    return f"e_{field_name}"
+
+
 def check_lines(staging: str) -> str:
-    """Every staged line split, its failing fields (name, message) and its verdict, once.
+    """Every staged line split and judged once; a good line's typed values, or what a
+    bad line's record needs, in columns that are NULL for the other kind.
 
     A temporary table, so the rules run once per line and both inserts read the
-    verdict: ``good`` lines and the others are complements by construction.
+    verdict: ``good`` lines and the others are complements by construction. Each
+    insert reads only its own columns, and NULLs cost nothing on demand, so the text
+    is read once here and each line's data once more, by one insert.
     """
     failure = _RULES.failure("spec.required", "spec.kind", "raw")
     message = _RULES.message("spec.name", "spec.kind", "raw")
+    typed = ", ".join(
+        f"IF(good, {_RULES.cast(f, _raw(i))}, NULL) AS {_typed(f.name)}"
+        for i, f in enumerate(ENRICHED_FIELDS)
+    )
     return f"""
 CREATE TEMP TABLE {CHECKED} AS
-SELECT *, flag IS NULL AND field_count = {_FIELD_COUNT} AND ARRAY_LENGTH(failures) = 0 AS good
+SELECT n, good, IF(good, NULL, flag) AS flag, IF(good, NULL, line) AS line,
+    IF(good, NULL, field_count) AS field_count, failures, {typed}
 FROM (
-    SELECT n, flag, line, f, ARRAY_LENGTH(f) AS field_count,
-        ARRAY(
-            SELECT AS STRUCT name, message FROM (
-                SELECT position, spec.name AS name, {message} AS message, {failure} AS failed
-                FROM (
-                    SELECT NULLIF(text, '') AS raw, position
-                    FROM UNNEST(f) AS text WITH OFFSET AS position)
-                JOIN UNNEST([{_spec()}]) AS spec ON spec.i = position)
-            WHERE failed ORDER BY position) AS failures
-    FROM (SELECT n, flag, line, SPLIT(line, '\\t') AS f FROM `{staging}`))"""
+    SELECT *, flag IS NULL AND field_count = {_FIELD_COUNT} AND ARRAY_LENGTH(failures) = 0 AS good
+    FROM (
+        SELECT n, flag, line, f, ARRAY_LENGTH(f) AS field_count,
+            ARRAY(
+                SELECT AS STRUCT name, message FROM (
+                    SELECT position, spec.name AS name, {message} AS message, {failure} AS failed
+                    FROM (
+                        SELECT NULLIF(text, '') AS raw, position
+                        FROM UNNEST(f) AS text WITH OFFSET AS position)
+                    JOIN UNNEST([{_spec()}]) AS spec ON spec.i = position)
+                WHERE failed ORDER BY position) AS failures
+        FROM (SELECT n, flag, line, SPLIT(line, '\\t') AS f FROM `{staging}`)))"""
 
 
 _SETTLED = ", ".join(f"'{status}'" for status in sorted(SETTLED))
 
 
-def _settled(tables: Tables) -> str:
-    """Declares ``settled``: the manifest already holds this file with a final status."""
-    return (
-        f"DECLARE settled BOOL DEFAULT EXISTS(SELECT 1 FROM `{tables.manifest}` "
-        f"WHERE file_key = @file_key AND status IN ({_SETTLED}))"
-    )
-
-
 def insert_good(tables: Tables) -> str:
-    casts = ", ".join(_RULES.cast(f, _raw(i)) for i, f in enumerate(ENRICHED_FIELDS))
+    typed = ", ".join(_typed(f.name) for f in ENRICHED_FIELDS)
     columns = ", ".join(f.name for f in RAW_EVENTS)
     return (
         f"INSERT INTO `{tables.raw_events}` ({columns}) "
-        f"SELECT {casts}, @load_tstamp, @file_key FROM {CHECKED} WHERE good"
+        f"SELECT {typed}, @load_tstamp, @file_key FROM {CHECKED} WHERE good"
     )
 
 
@@ -131,7 +138,7 @@ SELECT @file_key, n, reason,
     END,
     line, @load_tstamp
 FROM (
-    SELECT *,
+    SELECT n, flag, line, field_count, failures,
         CASE
             WHEN flag IS NOT NULL THEN '{BadRowReason.NOT_TSV}'
             WHEN field_count <> {_FIELD_COUNT} THEN '{BadRowReason.FIELD_NUMBER_MISMATCH}'
@@ -141,68 +148,69 @@ FROM (
 )"""
 
 
-def _manifest_row(tables: Tables, status: str, counts: str, reason: str) -> str:
-    """The manifest insert; ``counts`` yields loaded, bad and a row only when it may insert."""
+def _manifest_row(tables: Tables, status: str, loaded: str, bad: str, reason: str) -> str:
+    """The manifest insert, from parameters and script variables: it reads no table.
+
+    It inserts nothing, and ERROR rolls the transaction back, unless ``loaded`` +
+    ``bad`` rows account for the @rows_in staged.
+    """
     return f"""
 INSERT INTO `{tables.manifest}` (file_key, path, generation, bytes, status, rows_in,
     rows_loaded, rows_bad, blank_lines, reason, load_tstamp, seconds, job_id)
-SELECT @file_key, @path, @generation, @bytes, {status}, @rows_in, loaded, bad,
+SELECT @file_key, @path, @generation, @bytes, {status}, @rows_in, {loaded}, {bad},
     @blank_lines, {reason}, @load_tstamp, @seconds, @job_id
-FROM ({counts})"""
+FROM UNNEST([IF({loaded} + {bad} = @rows_in, 1, ERROR(FORMAT(
+    'refusing a partial load of %s: %d rows written, %d staged',
+    @file_key, {loaded} + {bad}, @rows_in)))])"""
 
 
-def _result(tables: Tables) -> str:
-    """The file's manifest row: the settling one, else the newest failure."""
+def _result(status: str, loaded: str, bad: str, reason: str) -> str:
+    """The manifest row this script wrote (``MANIFEST_RESULT``), from its own values."""
     return (
-        f"SELECT {MANIFEST_RESULT} FROM `{tables.manifest}` WHERE file_key = @file_key "
-        f"ORDER BY status IN ({_SETTLED}) DESC, load_tstamp DESC LIMIT 1"
+        f"SELECT {status} AS status, @rows_in AS rows_in, {loaded} AS rows_loaded, "
+        f"{bad} AS rows_bad, @blank_lines AS blank_lines, {reason} AS reason, @job_id AS job_id"
     )
-
-
-_ACCOUNTED = f"""
-SELECT COUNTIF(good) AS loaded, COUNTIF(NOT good) AS bad FROM {CHECKED}
-HAVING IF(COUNT(*) = @rows_in, TRUE, ERROR(FORMAT(
-    'refusing a partial load of %s: %d rows staged, %d expected',
-    @file_key, COUNT(*), @rows_in)))"""
 
 
 def commit_script(tables: Tables, staging: str) -> str:
     """Move one staged file into raw_events, bad rows and the manifest, all or nothing.
 
     Parameters: @file_key, @path, @generation, @bytes, @rows_in, @blank_lines,
-    @load_tstamp, @seconds, @job_id. The manifest insert fails (ERROR, so the whole
-    transaction rolls back) unless the staging table holds exactly the @rows_in rows
-    the function staged. The last statement returns the manifest row
-    (``MANIFEST_RESULT``), whether this run or an earlier one wrote it.
+    @load_tstamp, @seconds, @job_id. The inserts' row counts (``@@row_count``) make
+    the manifest row; it is refused (ERROR: the whole transaction rolls back) unless
+    they add up to the @rows_in rows the function staged. The last statement returns
+    that row (``MANIFEST_RESULT``).
     """
+    loaded, bad = "good_written", "bad_written"  # script variables
     return f"""
-{_settled(tables)};
-IF NOT settled THEN
+DECLARE {loaded} INT64 DEFAULT 0;
+DECLARE {bad} INT64 DEFAULT 0;
 {check_lines(staging)};
 BEGIN TRANSACTION;
 {insert_good(tables)};
+SET {loaded} = @@row_count;
 {insert_bad(tables)};
-{_manifest_row(tables, "'loaded'", _ACCOUNTED, "NULL")};
+SET {bad} = @@row_count;
+{_manifest_row(tables, "'loaded'", loaded, bad, "CAST(NULL AS STRING)")};
 COMMIT TRANSACTION;
-END IF;
-{_result(tables)};
+{_result("'loaded'", loaded, bad, "CAST(NULL AS STRING)")};
 """
 
 
 def record_script(tables: Tables) -> str:
-    """Record a file that loads no rows (empty, quarantined, failed) unless already settled.
+    """Record a file that loads no rows (empty, quarantined, failed): no table read.
 
     Parameters as ``commit_script`` plus @status and @reason; rows_loaded and
-    rows_bad are 0 (@rows_in is 0 too, except for a file that failed after staging).
-    A failed file gets one row per failed run, so the number of its failed rows is
-    the number of its next replay.
+    rows_bad are 0 (@rows_in is 0 too, except for a file that failed after staging,
+    which is why the row count check is not applied here). A failed file gets one row
+    per failed run, so the number of its failed rows is the number of its next replay.
     """
     return f"""
-{_settled(tables)};
-IF NOT settled THEN
-{_manifest_row(tables, "@status", "SELECT 0 AS loaded, 0 AS bad", "@reason")};
-END IF;
-{_result(tables)};
+INSERT INTO `{tables.manifest}` (file_key, path, generation, bytes, status, rows_in,
+    rows_loaded, rows_bad, blank_lines, reason, load_tstamp, seconds, job_id)
+VALUES (@file_key, @path, @generation, @bytes, @status, @rows_in, 0, 0,
+    @blank_lines, @reason, @load_tstamp, @seconds, @job_id);
+{_result("@status", "0", "0", "@reason")};
 """
 
 

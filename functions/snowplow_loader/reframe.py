@@ -2,10 +2,10 @@
 
 DuckDB's CSV reader takes one line terminator per file: it refuses a file that mixes
 CRLF and LF lines or holds a lone CR inside a line. Such a file goes through the
-framer the cloud path uses (``cloud.framing``), into a plain LF file that DuckDB reads
+framer the cloud path uses (``snowplow_loader.framing``), into a plain LF file that DuckDB reads
 like any other, line for line, so line numbers stay the original file's. The lines
 only the framer can judge (a stray CR, a line over the size limit) are written blank
-there and staged beside it as flagged rows (``cloud.stager`` rows), which become bad
+there and staged beside it as flagged rows (``framing.staging_row``), which become bad
 rows: the two engines then give such a file the same lines and the same bad rows.
 """
 
@@ -13,9 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from snowplow_loader.cloud.framing import Framer, Line
-from snowplow_loader.cloud.stager import staging_row
 from snowplow_loader.files import Inflater, SourceFile
+from snowplow_loader.framing import Framer, Line, staging_row
 
 CHUNK_BYTES = 1 << 20
 

@@ -35,6 +35,7 @@ from cdktf_cdktf_provider_google.monitoring_notification_channel import (
 )
 from cdktf_cdktf_provider_time.sleep import Sleep
 from constructs import Construct
+from snowplow_loader.cloud.deploy import REDRIVE_COMMAND
 
 from snowplow_infra.config import EnvironmentConfig
 from snowplow_infra.ordering import METRIC_VISIBLE, after, wait
@@ -219,7 +220,7 @@ class Monitoring(Construct):
             self,
             "loaded-files",
             name=config.name_of("loaded-files"),
-            description="Landing files the loader committed to raw_events",
+            description="Landing files recorded loaded in the manifest (one log line each)",
             filter=f'{loader_logs} AND jsonPayload.outcome="loaded"',
             metric_descriptor=LoggingMetricMetricDescriptor(
                 metric_kind="DELTA", value_type="INT64", unit="1"
@@ -243,8 +244,8 @@ class Monitoring(Construct):
             "(SNOWPLOW_RECONCILE_MAX_ATTEMPTS, with backoff); it stays unloaded until a person "
             "acts. The entry's jsonPayload.reason holds the last failure; the manifest lists "
             "them all (`SELECT file_key, reason FROM load_manifest WHERE status = 'failed'`). "
-            "Fix the cause, then redrive it: `snowplow-reconcile --prefix NAME "
-            "--min-age-seconds 0` (functions/README.md, Reconcile and redrive).",
+            f"Fix the cause, then redrive it: `{REDRIVE_COMMAND}` (functions/README.md, "
+            "Reconcile and redrive).",
             MonitoringAlertPolicyConditions(
                 display_name="loader parked a file",
                 condition_matched_log=MonitoringAlertPolicyConditionsConditionMatchedLog(
@@ -259,8 +260,9 @@ class Monitoring(Construct):
             "loader errors",
             "The loader logged an ERROR or worse: a file failed permanently, an event was "
             "too old to load, or the function is misconfigured (CRITICAL names the setting). "
-            "Read the entry's jsonPayload (outcome, file_key, reason); replay the object once "
-            "fixed by copying it onto itself.",
+            "Read the entry's jsonPayload (outcome, file_key, reason). Once the cause is "
+            f"fixed, redrive the file: `{REDRIVE_COMMAND}` with the function's SNOWPLOW_* "
+            "settings (functions/README.md, Reconcile and redrive).",
             MonitoringAlertPolicyConditions(
                 display_name="loader ERROR log entry",
                 condition_matched_log=MonitoringAlertPolicyConditionsConditionMatchedLog(

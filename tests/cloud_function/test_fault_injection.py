@@ -8,7 +8,12 @@ import pytest
 from snowplow_loader.embedded import EmbeddedLoader
 from snowplow_loader.files import SourceFile
 
-from tests.cloud_function.checks import assert_no_duplicate_events, small_file, steps
+from tests.cloud_function.checks import (
+    assert_no_duplicate_events,
+    log_lines,
+    small_file,
+    steps,
+)
 from tests.cloud_function.harness import Cloud, SimulatedCrash
 from tests.cloud_function.malformed import malformed_files
 
@@ -81,7 +86,11 @@ CRASH_POINTS = ("load_inserted", "commit_inserted", "committed")
 
 
 @pytest.mark.slow
-def test_20_crashes_after_a_job_insert_lose_nothing_and_double_nothing(cloud: Cloud) -> None:
+def test_20_crashes_after_a_job_insert_lose_nothing_and_double_nothing(
+    cloud: Cloud, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each file delivered 3 times, the first crashing; the loaded-files metric (log lines
+    with outcome ``loaded``) still counts each manifest ``loaded`` row once."""
     loader = cloud.loader()
     armed: dict[str, str] = {}
 
@@ -98,7 +107,11 @@ def test_20_crashes_after_a_job_insert_lose_nothing_and_double_nothing(cloud: Cl
             cloud.deliver(name, generation)
         assert not armed, "the crash point was not reached"
         assert cloud.deliver(name, generation) == 200  # the redelivery
+        assert cloud.deliver(name, generation) == 200  # and a duplicate
     assert_no_duplicate_events(cloud, 40)
+    outcomes = Counter(line["outcome"] for line in log_lines(capsys))
+    manifest_loaded = sum(row[0] == "loaded" for row in cloud.manifest().values())
+    assert outcomes["loaded"] == manifest_loaded == 20 and outcomes["skipped"] == 20
     assert cloud.count(cloud.names.bad_rows) == 20
     assert {row[:4] for row in cloud.manifest().values()} == {("loaded", 3, 2, 1)}
     assert steps(cloud) == Counter({"load": 20, "commit": 20})  # no step ran twice

@@ -15,7 +15,7 @@ from snowplow_loader.cloud.errors import (
     job_error_is_transient,
 )
 from snowplow_loader.cloud.events import ObjectEvent, job_id
-from snowplow_loader.cloud.jobs import Jobs
+from snowplow_loader.cloud.jobs import Jobs, needs_write
 
 BACKEND = {"reason": "backendError", "message": "try later"}
 DML_QUEUE = {
@@ -28,8 +28,12 @@ INVALID = {"reason": "invalidQuery", "message": "Unrecognized name: x"}
 class FakeJob:
     """A job that goes through the given states, one per reload."""
 
-    def __init__(self, job_id: str, states: list[str], error: dict[str, str] | None) -> None:
+    def __init__(
+        self, job_id: str, states: list[str], error: dict[str, str] | None,
+        labels: dict[str, str] | None = None,
+    ) -> None:  # fmt: skip
         self.job_id, self._states, self._error = job_id, states, error
+        self.labels = labels or {}
 
     @property
     def state(self) -> str:
@@ -48,8 +52,10 @@ class FakeClient:
     def __init__(self) -> None:
         self.jobs: dict[str, FakeJob] = {}
         self.inserts = 0
+        self.lookups = 0
 
     def get_job(self, name: str, location: str | None = None) -> FakeJob:
+        self.lookups += 1
         if name not in self.jobs:
             raise NotFound(name)  # type: ignore[no-untyped-call]
         return self.jobs[name]
@@ -148,3 +154,63 @@ def test_overload_and_quota_answers_are_transient_and_bad_requests_are_not() -> 
     assert is_transient(BadRequest("queue full", errors=[DML_QUEUE]))  # type: ignore[no-untyped-call]
     assert is_transient(Forbidden("quota", errors=[{"reason": "quotaExceeded"}]))  # type: ignore[no-untyped-call]
     assert not is_transient(BadRequest("bad", errors=[INVALID]))  # type: ignore[no-untyped-call]
+
+
+class DictHints:
+    def __init__(self) -> None:
+        self.noted: dict[str, int] = {}
+
+    def read(self, chain: str) -> int:
+        return self.noted.get(chain, 0)
+
+    def write(self, chain: str, attempt: int) -> None:
+        self.noted[chain] = attempt
+
+
+def test_finding_the_newest_job_costs_the_same_few_lookups_however_long_the_chain() -> None:
+    """Each delivery walked the chain from attempt 0: O(n) per delivery, O(n^2) per file."""
+    client, hints = FakeClient(), DictHints()
+    submit = client.submitter([(["DONE"], DML_QUEUE)])
+    costs = []
+    for attempt in range(40):  # 40 overloaded attempts, each seen by a fresh instance
+        client.lookups = 0
+        with pytest.raises(TransientError):
+            jobs(client).with_hints(hints).run(DIGEST, "commit", submit, later())
+        costs.append(client.lookups)
+        assert client.inserts == attempt + 1
+    assert max(costs) <= 4 and costs[-1] == costs[10]
+    client.lookups = 0  # the hint lost (the staging lifecycle): O(log n), still right
+    job, attempt = jobs(client).latest(DIGEST, "commit")
+    assert attempt == 39 and job is client.jobs[jobs(client).name(DIGEST, "commit", 39)]
+    assert client.lookups <= 2 * 6 + 2
+
+
+def test_a_stale_hint_is_only_a_starting_point() -> None:
+    client, hints = FakeClient(), DictHints()
+    submit = client.submitter([(["DONE"], DML_QUEUE)])
+    for _ in range(9):
+        with pytest.raises(TransientError):
+            jobs(client).run(DIGEST, "commit", submit, later())  # no hints written
+    hints.write(jobs(client).chain(DIGEST, "commit"), 3)
+    _, attempt = jobs(client).with_hints(hints).latest(DIGEST, "commit")
+    assert attempt == 8 and hints.read(jobs(client).chain(DIGEST, "commit")) == 8
+
+
+def writer(error: dict[str, str] | None, run: int, status: str = "loaded") -> FakeJob:
+    return FakeJob("w", ["DONE"], error, {"run": str(run), "status": status})
+
+
+def test_a_generation_s_writers_follow_each_other_across_runs() -> None:
+    assert needs_write(None, 0)
+    assert needs_write(writer(DML_QUEUE, 0), 0)  # overload: the next attempt
+    assert not needs_write(writer(None, 0), 0)  # loaded: settled for every run
+    assert not needs_write(writer(None, 0), 3)
+    assert not needs_write(writer(None, 0, "failed"), 0)  # this run's failure is recorded
+    assert needs_write(writer(None, 0, "failed"), 1)  # a replay follows a recorded failure
+    assert needs_write(writer(None, 2, "parked"), 2)  # a redrive replays a parked file
+    assert not needs_write(writer(None, 2, "parked"), 0)  # its late original event does not
+    assert not needs_write(writer(None, 0, "quarantined"), 1)
+    assert not needs_write(writer(INVALID, 0), 0)  # a permanent error: report it
+    assert needs_write(writer(INVALID, 0), 0, after_failure=True)  # then record it
+    assert needs_write(writer(INVALID, 0), 1)  # a replay follows it
+    assert not needs_write(writer(INVALID, 2), 1, after_failure=True)  # a later run's

@@ -24,9 +24,11 @@ from tests.cloud_function.checks import (
     steps,
 )
 from tests.cloud_function.harness import Cloud
+from tests.cloud_function.lookups import lookups_per_delivery
 from tests.support.bigquery_faults import overloaded
 
 FUNCTIONS = Path(__file__).parents[2] / "functions"
+MOST_LOOKUPS = 12  # per delivery: each chain costs at most 4 (cloud/jobs.py), plus a 409
 
 
 @pytest.fixture
@@ -50,7 +52,11 @@ def test_overloaded_jobs_are_retried_until_loaded_and_reconcile_loads_the_missed
     generations = {name: cloud.upload(name, data) for name, data in files.items()}
     missed = set(list(files)[::6])  # 10 files whose event never comes
     delivered = [name for name in files if name not in missed]
-    with overloaded(0.3, seed=3) as injected, ThreadPoolExecutor(max_workers=4) as pool:
+    with (
+        overloaded(0.3, seed=3) as injected,
+        lookups_per_delivery(cloud) as lookups,
+        ThreadPoolExecutor(max_workers=4) as pool,
+    ):
         statuses = list(
             pool.map(
                 lambda name: deliver_until_acknowledged(cloud, name, generations[name], most=30),
@@ -59,6 +65,8 @@ def test_overloaded_jobs_are_retried_until_loaded_and_reconcile_loads_the_missed
         )
     # Overload: all 50 loaded once, none failed; each overloaded job cost one redelivery.
     assert len(delivered) == 50 and all(seen[-1] == 200 for seen in statuses)
+    # Job look-ups per delivery stay few whatever the attempt (they grew with each one).
+    assert len(lookups) == sum(map(len, statuses)) and max(lookups) <= MOST_LOOKUPS
     assert injected["resourcesExceeded"] > 0 and injected["rateLimitExceeded"] > 0
     retries = sum(len(seen) - 1 for seen in statuses)
     assert retries == sum(injected.values())

@@ -11,10 +11,10 @@ import json
 from pathlib import Path
 
 import pytest
-from snowplow_loader.cloud.framing import PAYLOAD_BYTES, Framer, UnreadableFileError
 from snowplow_loader.cloud.stager import Stager
 from snowplow_loader.embedded import EmbeddedLoader
 from snowplow_loader.files import SourceFile
+from snowplow_loader.framing import PAYLOAD_BYTES, Framer, UnreadableFileError
 from snowplow_loader.results import BadRowReason
 
 from tests.support.enriched import lines

@@ -3,10 +3,11 @@
 ``overloaded`` makes a share of new load and commit jobs end as BigQuery ends them
 under load: DONE with ``resourcesExceeded`` ("Too many DML statements outstanding
 against table", a full DML queue) or ``rateLimitExceeded`` (too many table updates),
-without running. ``held_loads`` keeps load jobs RUNNING until released, the state a
-redelivery meets while a large file loads. Both patch local-bigquery's job runner
-(``runner.submit``, ``runner._execute``), the same seam ``tests.emulators`` uses to
-make job-id checks atomic; the loader and the Google client run unchanged.
+without running. ``held`` keeps chosen jobs RUNNING until released (``held_loads``: the
+load jobs), the state a redelivery meets while a large file loads or commits. Both
+patch local-bigquery's job runner (``runner.submit``, ``runner._execute``), the same
+seam ``tests.emulators`` uses to make job-id checks atomic; the loader and the Google
+client run unchanged.
 """
 
 import contextlib
@@ -75,21 +76,33 @@ def overloaded(share: float, seed: int = 0) -> Iterator[Counter[str]]:
 
 
 @contextlib.contextmanager
-def held_loads() -> Iterator[threading.Event]:
-    """Load jobs stay RUNNING until the yielded event is set."""
-    release = threading.Event()
+def held(match: Callable[[str, str], bool]) -> Iterator[tuple[threading.Event, threading.Event]]:
+    """Jobs for which ``match(job_id, job_type)`` holds stay RUNNING until released.
+
+    Yields (held, release): ``held`` is set once such a job is RUNNING, ``release``
+    lets every held job run for real.
+    """
+    holding, release = threading.Event(), threading.Event()
 
     def hold(execute: Callable[..., Any], job: Any, job_type: str) -> bool:
-        if job_type != "load":
+        if not match(job.jobReference.jobId, job_type):
             return False
         from local_bigquery.jobs import store
 
         store.save(job.replace(status={"state": "RUNNING"}))
+        holding.set()
         release.wait(60)
         return False  # now run it for real
 
     with _execute_wrapped(hold):
         try:
-            yield release
+            yield holding, release
         finally:
             release.set()
+
+
+@contextlib.contextmanager
+def held_loads() -> Iterator[threading.Event]:
+    """Load jobs stay RUNNING until the yielded event is set."""
+    with held(lambda _, job_type: job_type == "load") as (_, release):
+        yield release

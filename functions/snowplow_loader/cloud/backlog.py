@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from snowplow_loader.cloud import logs
+from snowplow_loader.cloud.deploy import REDRIVE_COMMAND
 from snowplow_loader.cloud.events import ObjectEvent
 from snowplow_loader.cloud.warehouse import LoadFacts
 from snowplow_loader.results import SETTLED, FileStatus
@@ -128,7 +129,7 @@ def park(loader: "CloudLoader", event: ObjectEvent, state: FileState, deadline: 
     or if the file got loaded meanwhile (the record script writes nothing then)."""
     reason = (
         f"failed {state.failures} times: parked until a person fixes the cause and redrives "
-        "it (snowplow-reconcile --prefix NAME --min-age-seconds 0)"
+        f"it ({REDRIVE_COMMAND})"
     )
     parked = ObjectEvent(
         event.bucket, event.name, event.generation, event.size, replay=state.failures
@@ -136,9 +137,10 @@ def park(loader: "CloudLoader", event: ObjectEvent, state: FileState, deadline: 
     submit = loader.warehouse.record(
         parked, FileStatus.PARKED, reason, LoadFacts(0, 0, event.size), 0.0
     )
-    job, inserted = loader.jobs.run(parked.digest, "park", submit, deadline)
+    # one writer chain per generation (jobs.write): the park queues behind its other writers
+    job = loader.jobs.write(event.generation_digest, parked.replay, submit, deadline, True)
     row = loader.warehouse.manifest_row(job)  # a commit that landed meanwhile settles it
-    if inserted and row is not None and row.status == FileStatus.PARKED:
+    if row is not None and row.job_id == job.job_id and row.status == FileStatus.PARKED:
         logs.emit(
             "ERROR",
             f"parked: {event.key}",

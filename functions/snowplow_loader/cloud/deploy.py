@@ -38,3 +38,10 @@ MAX_INSTANCE_REQUEST_CONCURRENCY = 1  # one file per instance: its vCPU is the b
 # a long backlog spreads over several runs instead of hitting the timeout.
 RECONCILE_TIMEOUT_SECONDS = 1800
 RECONCILE_BUDGET_SECONDS = RECONCILE_TIMEOUT_SECONDS - TIMEOUT_SECONDS
+
+# The one way to load a file again after fixing what made it fail: the loader-errors
+# alert's runbook (infra) and functions/README.md ("Reconcile and redrive") both give
+# it. The upper-case words are placeholders; the function's SNOWPLOW_* settings apply.
+REDRIVE_COMMAND = (
+    "snowplow-reconcile --bucket LANDING_BUCKET --prefix OBJECT_NAME --min-age-seconds 0"
+)

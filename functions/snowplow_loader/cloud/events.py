@@ -6,7 +6,7 @@ number of deliveries of one event meet at the same jobs instead of starting new 
 """
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -58,6 +58,12 @@ class ObjectEvent:
         """
         run = self.key if self.replay == 0 else f"{self.key}#replay{self.replay}"
         return hashlib.sha256(run.encode()).hexdigest()[:40]
+
+    @property
+    def generation_digest(self) -> str:
+        """The digest of the generation itself, whatever the run: it names the one chain
+        of jobs that write this generation's manifest rows (``jobs.WRITE``)."""
+        return replace(self, replay=0).digest
 
     @property
     def gzipped(self) -> bool:

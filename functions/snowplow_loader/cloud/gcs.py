@@ -105,3 +105,31 @@ class Storage:
         bucket, name = split_uri(uri)
         with contextlib.suppress(NotFound):  # already gone: what we wanted
             self.client.bucket(bucket).blob(name).delete()
+
+
+class ChainHints:
+    """``jobs.Hints`` kept as tiny objects ``<prefix>chains/<chain>`` in the staging bucket.
+
+    Written only when a chain grows past its first attempt (overload), read only when a
+    delivery finds a second attempt; the staging prefix's lifecycle rule removes them
+    after a day, and a missing or stale hint only costs a few more job look-ups.
+    """
+
+    def __init__(self, client: Any, bucket: str, prefix: str) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix
+
+    def read(self, chain: str) -> int:
+        from google.api_core.exceptions import NotFound
+
+        try:
+            return int(self._blob(chain).download_as_bytes())
+        except (NotFound, ValueError):
+            return 0
+
+    def write(self, chain: str, attempt: int) -> None:
+        self._blob(chain).upload_from_string(str(attempt), content_type="text/plain")
+
+    def _blob(self, chain: str) -> Any:
+        return self.client.bucket(self.bucket).blob(f"{self.prefix}chains/{chain}")

@@ -14,7 +14,7 @@ Policy (see functions/README.md):
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,32 +22,14 @@ from snowplow_loader.cloud import logs, tables
 from snowplow_loader.cloud.config import Config
 from snowplow_loader.cloud.errors import PermanentJobError, TransientError, is_transient
 from snowplow_loader.cloud.events import BadEventError, CloudEventLike, ObjectEvent
-from snowplow_loader.cloud.framing import UnreadableFileError
-from snowplow_loader.cloud.gcs import GenerationGoneError, Storage
-from snowplow_loader.cloud.jobs import Jobs
+from snowplow_loader.cloud.gcs import ChainHints, GenerationGoneError, ObjectInfo, Storage
+from snowplow_loader.cloud.jobs import WRITE, Jobs, needs_write
+from snowplow_loader.cloud.report import SEVERITY
+from snowplow_loader.cloud.report import Report as Report  # re-exported: reconcile uses it
 from snowplow_loader.cloud.warehouse import LoadFacts, ManifestRow, Warehouse
+from snowplow_loader.framing import UnreadableFileError
 from snowplow_loader.names import Verdict
 from snowplow_loader.results import FileStatus, NotLoaded
-
-Outcome = FileStatus | NotLoaded  # what one delivery did (results.py defines both)
-_SEVERITY = {FileStatus.QUARANTINED: "WARNING", NotLoaded.GONE: "WARNING",
-             NotLoaded.UNMATCHED: "WARNING", NotLoaded.RETRY: "WARNING", FileStatus.FAILED: "ERROR",
-             NotLoaded.TOO_OLD: "ERROR",
-             NotLoaded.BAD_EVENT: "ERROR"}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Report:
-    """What one delivery did; logged as one JSON line."""
-
-    outcome: Outcome
-    key: str | None = None
-    rows_in: int | None = None
-    rows_loaded: int | None = None
-    rows_bad: int | None = None
-    blank_lines: int | None = None
-    job_id: str | None = None
-    reason: str | None = None
 
 
 class CloudLoader:
@@ -104,18 +86,26 @@ class CloudLoader:
                     "not loaded now: the next reconcile loads it"
                 )
                 return Report(NotLoaded.TOO_OLD, event.key, reason=reason)
+        jobs = self._jobs(event)
         try:
-            return self._load(event, started)
+            return self._load(jobs, event, started)
         except GenerationGoneError:  # overwritten or deleted while we read or copied it
             return Report(NotLoaded.STALE, event.key, reason="the generation went away")
         except Exception as error:
             if is_transient(error):
                 raise
-            return self._record_failure(event, error, started)
+            return self._record_failure(jobs, event, error, started)
 
     def _deadline(self, started: float) -> float:
         """When this invocation stops waiting for jobs and asks for a retry instead."""
         return started + self.config.job_wait_seconds
+
+    def _jobs(self, event: ObjectEvent) -> Jobs:
+        """The job chains, noting long ones next to this event's staging objects."""
+        bucket = self.config.staging_bucket or event.bucket
+        return self.jobs.with_hints(
+            ChainHints(self.storage.client, bucket, self.config.staging_prefix)
+        )
 
     def ignored(self, event: ObjectEvent) -> bool:
         """The loader's own staging and quarantine copies, or a writer's temporary object
@@ -125,12 +115,52 @@ class CloudLoader:
             self.config.names.verdict(event.name) is Verdict.TEMPORARY
         )
 
-    def _load(self, event: ObjectEvent, started: float) -> Report:
+    def _load(self, jobs: Jobs, event: ObjectEvent, started: float) -> Report:
         staging = tables.staging_table(self.config, self.project, event.digest)
-        for step in ("commit", "fail"):
-            if done := self.jobs.succeeded(event.digest, step):
-                self._clean(event, staging)  # in case the first run died before it did
-                return self._finished(FileStatus.SKIPPED, event, done)
+        writer, _ = jobs.latest(event.generation_digest, WRITE)
+        if self._settles(writer, event):
+            self._clean(event, staging)  # in case the first run died before it did
+            return self._report(jobs, event, writer)
+        live = self._live(event)
+        if isinstance(live, Report):
+            return live
+        if live.size > self.config.max_file_bytes:
+            reason = (
+                f"{live.size:,} bytes: larger than the supported {self.config.max_file_bytes:,}"
+            )
+            return self._record(jobs, event, FileStatus.QUARANTINED, reason,
+                                LoadFacts(0, 0, live.size), started, quarantine=True)  # fmt: skip
+        load, _ = jobs.latest(event.digest, "load")
+        if jobs.needs_attempt(load):
+            result = self._stage_and_load(jobs, event, staging, started)
+            if isinstance(result, Report):
+                return result
+            load = result
+        else:  # running for another delivery, or done: never stage the file twice
+            load = jobs.finish(load, self._deadline(started))
+        if isinstance(live := self._live(event), Report):  # overwritten while it loaded
+            self._clean(event, staging)
+            return live
+        facts = LoadFacts.from_job(load)
+        submit = self.warehouse.commit(event, staging, facts, time.monotonic() - started)
+        commit = jobs.write(event.generation_digest, event.replay, submit, self._deadline(started))
+        self.checkpoint("committed")
+        self._clean(event, staging)
+        return self._report(jobs, event, commit)
+
+    @staticmethod
+    def _settles(writer: Any | None, event: ObjectEvent) -> bool:
+        """A writer finished without error, after which this run writes nothing more."""
+        done = writer is not None and writer.state == "DONE" and writer.error_result is None
+        return done and not needs_write(writer, event.replay)
+
+    def _live(self, event: ObjectEvent) -> ObjectInfo | Report:
+        """The object, when the event's generation is its live one; else why not.
+
+        Checked before anything is read and again right before the commit, so a
+        generation overwritten while it loads does not land after its replacement
+        (one overwritten during the commit itself still can: functions/README.md).
+        """
         live = self.storage.current(event.bucket, event.name)
         if live is None:
             return Report(NotLoaded.GONE, event.key, reason="the object no longer exists")
@@ -142,28 +172,9 @@ class CloudLoader:
             raise TransientError(
                 f"{event.key}: the object still shows generation {live.generation}"
             )
-        if live.size > self.config.max_file_bytes:
-            reason = (
-                f"{live.size:,} bytes: larger than the supported {self.config.max_file_bytes:,}"
-            )
-            return self._record(event, FileStatus.QUARANTINED, reason, LoadFacts(0, 0, live.size),
-                                started, quarantine=True)  # fmt: skip
-        load, _ = self.jobs.latest(event.digest, "load")
-        if self.jobs.needs_attempt(load):
-            result = self._stage_and_load(event, staging, started)
-            if isinstance(result, Report):
-                return result
-            load = result
-        else:  # running for another delivery, or done: never stage the file twice
-            load = self.jobs.finish(load, self._deadline(started))
-        facts = LoadFacts.from_job(load)
-        submit = self.warehouse.commit(event, staging, facts, time.monotonic() - started)
-        commit, inserted = self.jobs.run(event.digest, "commit", submit, self._deadline(started))
-        self.checkpoint("committed")
-        self._clean(event, staging)
-        return self._finished(FileStatus.LOADED if inserted else FileStatus.SKIPPED, event, commit)
+        return live
 
-    def _stage_and_load(self, event: ObjectEvent, staging: str, started: float) -> Any:
+    def _stage_and_load(self, jobs: Jobs, event: ObjectEvent, staging: str, started: float) -> Any:
         """Stream the object to a staging object and load it: the load job, or a final Report."""
         bucket = self.config.staging_bucket or event.bucket
         try:
@@ -172,7 +183,7 @@ class CloudLoader:
             )
         except UnreadableFileError as error:
             facts = LoadFacts(0, 0, event.size)
-            return self._record(event, FileStatus.QUARANTINED, str(error), facts, started,
+            return self._record(jobs, event, FileStatus.QUARANTINED, str(error), facts, started,
                                 quarantine=True)  # fmt: skip
         facts = LoadFacts.of(staged.staged)
         live = self.storage.current(event.bucket, event.name)
@@ -181,43 +192,65 @@ class CloudLoader:
             return Report(NotLoaded.STALE, event.key, reason="overwritten while it was read")
         if facts.rows_in == 0:
             self.storage.delete(staged.uri)
-            return self._record(event, FileStatus.EMPTY, None, facts, started)
+            return self._record(jobs, event, FileStatus.EMPTY, None, facts, started)
         submit = self.warehouse.load(staged.uri, staging, facts)
-        load, inserted = self.jobs.run(event.digest, "load", submit, self._deadline(started))
+        load, inserted = jobs.run(event.digest, "load", submit, self._deadline(started))
         if not inserted:  # another delivery's staging object won: ours is garbage
             self.storage.delete(staged.uri)
         return load
 
     def _record(
-        self, event: ObjectEvent, status: str, reason: str | None, facts: LoadFacts,
-        started: float, quarantine: bool = False, step: str = "commit",
+        self, jobs: Jobs, event: ObjectEvent, status: str, reason: str | None, facts: LoadFacts,
+        started: float, quarantine: bool = False,
     ) -> Report:  # fmt: skip
         if quarantine:
             bucket = self.config.quarantine_bucket or event.bucket
             copy = self.storage.quarantine(event, bucket, self.config.quarantine_prefix)
             reason = f"{reason} (copied to {copy})"
         submit = self.warehouse.record(event, status, reason, facts, time.monotonic() - started)
-        job, inserted = self.jobs.run(event.digest, step, submit, self._deadline(started))
-        outcome = FileStatus(status) if inserted else FileStatus.SKIPPED
-        return self._finished(outcome, event, job)
+        after_failure = status == FileStatus.FAILED
+        job = jobs.write(event.generation_digest, event.replay, submit, self._deadline(started),
+                         after_failure)  # fmt: skip
+        return self._report(jobs, event, job)
 
-    def _record_failure(self, event: ObjectEvent, error: Exception, started: float) -> Report:
-        if done := self.jobs.succeeded(event.digest, "commit"):  # a concurrent delivery won
-            return self._finished(FileStatus.SKIPPED, event, done)
+    def _record_failure(
+        self, jobs: Jobs, event: ObjectEvent, error: Exception, started: float
+    ) -> Report:
+        """Record this run failed, unless a job of the generation still runs: then retry.
+
+        A running load or commit may yet load the file (a redelivery that fails while
+        the first delivery's commit runs must not leave a ``failed`` row beside the
+        ``loaded`` one, nor start a replay); ``jobs.write`` waits for a running writer.
+        """
+        if running := jobs.running_load(
+            [replace(event, replay=r).digest for r in range(event.replay + 1)]
+        ):
+            raise TransientError(
+                f"{type(error).__name__}: {error}; not recorded failed: load job {running} runs"
+            ) from error
         reason = f"{type(error).__name__}: {error}"[:1000]
         try:
-            report = self._record(event, FileStatus.FAILED, reason, LoadFacts(0, 0, event.size),
-                                  started, step="fail")  # fmt: skip
+            report = self._record(jobs, event, FileStatus.FAILED, reason,
+                                  LoadFacts(0, 0, event.size), started)  # fmt: skip
         except PermanentJobError as record_error:  # cannot even record it: say so, acknowledge
             return Report(
                 FileStatus.FAILED, event.key, reason=f"{reason}; not recorded: {record_error}"
             )
         return replace(report, reason=report.reason or reason)
 
-    def _finished(self, outcome: Outcome, event: ObjectEvent, job: Any) -> Report:
-        row: ManifestRow | None = self.warehouse.manifest_row(job)
+    def _report(self, jobs: Jobs, event: ObjectEvent, writer: Any) -> Report:
+        """What the manifest holds for the file, and the outcome that follows it.
+
+        The status its writer recorded is logged by exactly one delivery, the one that
+        claims the writer's report (``Jobs.claim_report``): so the loaded-files metric
+        counts each ``loaded`` row once, whichever delivery inserted the commit and
+        whether or not it lived to log it. Every other delivery says ``skipped``.
+        """
+        row: ManifestRow | None = self.warehouse.manifest_row(writer)
+        mine = row is not None and row.job_id == writer.job_id and jobs.claim_report(writer)
         if row is None:
-            return Report(outcome, event.key, job_id=job.job_id)
+            return Report(FileStatus.SKIPPED, event.key, job_id=writer.job_id)
+        outcome = FileStatus(row.status) if mine else FileStatus.SKIPPED
         return Report(outcome, event.key, row.rows_in, row.rows_loaded, row.rows_bad,
                       row.blank_lines, row.job_id, row.reason)  # fmt: skip
 
@@ -233,7 +266,7 @@ class CloudLoader:
     def log(self, report: Report, event: ObjectEvent | None, started: float) -> Report:
         """The one line per delivery: key, rows, bad rows, job id, outcome (and why)."""
         logs.emit(
-            _SEVERITY.get(report.outcome, "INFO"),
+            SEVERITY.get(report.outcome, "INFO"),
             f"{report.outcome}: {report.key or 'event'}",
             outcome=report.outcome,
             file_key=report.key,

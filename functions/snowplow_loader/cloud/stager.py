@@ -14,17 +14,15 @@ Whole-file verdicts reuse ``snowplow_loader.files`` so both engines quarantine t
 same files for the same reasons.
 """
 
-import json
 import zlib
 from dataclasses import dataclass
 from typing import Protocol
 
-from snowplow_loader.cloud.framing import Framer, Line, UnreadableFileError
 from snowplow_loader.files import SNIFF_BYTES, Inflater, sniff
+from snowplow_loader.framing import Framer, Line, UnreadableFileError, staging_row
 
 FLUSH_BYTES = 1 << 20  # staging output leaves in pieces of about this size
 FEED_BYTES = 1 << 20  # input is framed in pieces of about this size, not per 8 KiB read
-_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class FileTooLargeError(UnreadableFileError):
@@ -45,32 +43,6 @@ class Staged:
     blank_lines: int
     bytes_in: int
     bytes_out: int
-
-
-def staging_row(line: Line) -> bytes:
-    """The NDJSON row of one non-blank line, flagged with what only its bytes can tell."""
-    flag: str | None = None
-    if line.too_long:
-        flag, text = "too_long", line.data.decode("utf-8", "replace")
-    elif line.stray_cr:
-        flag, text = "stray_cr", line.data.decode("utf-8", "backslashreplace")
-    else:
-        try:
-            text = line.data.decode("utf-8")
-        except UnicodeDecodeError:
-            flag, text = "not_utf8", line.data.decode("utf-8", "backslashreplace")
-        else:
-            if "\x00" in text:
-                flag = "nul"
-    if flag is not None:
-        # The payload is for people; U+2400 shows where a NUL was without putting
-        # one in a BigQuery STRING.
-        text = text.replace("\x00", "\u2400")
-    return b'{"n":%d,"flag":%s,"line":%s}\n' % (
-        line.number,
-        b"null" if flag is None else b'"%s"' % flag.encode(),
-        _encode(text).encode(),
-    )
 
 
 class Stager:

@@ -119,7 +119,8 @@ class Warehouse:
             ]
             used = [v for v in values if f"@{v[0]}" in script]
             config = bigquery.QueryJobConfig(
-                query_parameters=[bigquery.ScalarQueryParameter(*v) for v in used]
+                query_parameters=[bigquery.ScalarQueryParameter(*v) for v in used],
+                labels={"run": str(event.replay), "status": status},  # see jobs.needs_write
             )
             return self.client.query(
                 script, job_config=config, job_id=job_id, location=self.location, job_retry=None

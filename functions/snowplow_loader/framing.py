@@ -1,10 +1,11 @@
 """Splitting a decompressed byte stream into numbered lines, the same way on both engines.
 
-The cloud path streams each object through this framer. The embedded engine lets
-DuckDB's CSV reader frame the files it accepts (files with one line terminator
-throughout, which it frames by these same rules) and sends the files it refuses
-through this framer too (``snowplow_loader.reframe``), so both engines give one file
-the same lines, line numbers and bad rows. The rules
+Part of the loader's core (both engines use it; ``snowplow_loader.cloud`` imports it,
+never the other way round). The cloud path streams each object through this framer.
+The embedded engine lets DuckDB's CSV reader frame the files it accepts (files with
+one line terminator throughout, which it frames by these same rules) and sends the
+files it refuses through this framer too (``snowplow_loader.reframe``), so both
+engines give one file the same lines, line numbers and bad rows. The rules
 (``tests/cloud_function/test_stager.py`` holds both engines to them):
 
 - LF ends a line, and so does CRLF (the CR is dropped): a file may mix the two, as
@@ -18,6 +19,7 @@ the same lines, line numbers and bad rows. The rules
   its head is kept, so memory stays bounded by the limit whatever the input.
 """
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -26,6 +28,7 @@ from snowplow_loader.limits import MAX_LINE_BYTES
 BOM = b"\xef\xbb\xbf"
 LF, CRLF, CR = b"\n", b"\r\n", b"\r"
 PAYLOAD_BYTES = 1 << 20  # what a too-long line keeps for its bad row
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class UnreadableFileError(Exception):
@@ -122,3 +125,35 @@ class Framer:
         if len(data) > self.max_line_bytes:
             return Line(self.lines, data[:PAYLOAD_BYTES], too_long=True)
         return Line(self.lines, data, stray_cr=CR in data)
+
+
+def staging_row(line: Line) -> bytes:
+    """The NDJSON row ``{n, flag, line}`` of one non-blank line, flagged with what only
+    its bytes can tell (``not_utf8``, ``nul``, ``too_long``, ``stray_cr``).
+
+    The cloud path stages every line this way; the embedded engine writes the lines
+    only the framer can judge this way too (``reframe``), so both give them the same
+    bad rows.
+    """
+    flag: str | None = None
+    if line.too_long:
+        flag, text = "too_long", line.data.decode("utf-8", "replace")
+    elif line.stray_cr:
+        flag, text = "stray_cr", line.data.decode("utf-8", "backslashreplace")
+    else:
+        try:
+            text = line.data.decode("utf-8")
+        except UnicodeDecodeError:
+            flag, text = "not_utf8", line.data.decode("utf-8", "backslashreplace")
+        else:
+            if "\x00" in text:
+                flag = "nul"
+    if flag is not None:
+        # The payload is for people; U+2400 shows where a NUL was without putting
+        # one in a BigQuery STRING.
+        text = text.replace("\x00", "\u2400")
+    return b'{"n":%d,"flag":%s,"line":%s}\n' % (
+        line.number,
+        b"null" if flag is None else b'"%s"' % flag.encode(),
+        _encode(text).encode(),
+    )
