@@ -69,7 +69,7 @@
     {{ return('load_tstamp > ' ~ since) }}
   {% elif name == 'int_snowplow__session_lifecycle' %}
     {{ return('last_load_tstamp > ' ~ since) }}
-  {% elif name in ['fct_sessions', 'fct_page_views'] %}
+  {% elif name in ['fct_sessions', 'fct_page_views', 'fct_conversions'] %}
     {% set bound = snowplow_replace_bound({'bound': 'session_start'}, sessions) %}
     {% if bound is none %}{{ return('false') }}{% endif %}
     {{ return('start_tstamp >= ' ~ snowplow_timestamp_literal(bound)

@@ -36,6 +36,9 @@
     'pp_xoffset_min', 'pp_xoffset_max', 'pp_yoffset_min', 'pp_yoffset_max',
     'useragent', 'dvce_type', 'os_timezone', 'iab_spider_or_robot', 'is_bot',
 ] -%}
+{#- snowplow__event_fields (macros/fields.sql): the columns users add -#}
+{%- set event_fields = snowplow_event_fields() -%}
+{%- set columns = columns + event_fields | map(attribute='alias') | list -%}
 
 {%- set rebuild = snowplow_rebuild() -%}
 {%- set lower = none -%}
@@ -53,6 +56,7 @@ with source as (
 
     select * from {{ source('snowplow', 'raw_events') }}
     where {{ snowplow_start_filter('load_tstamp') }}
+      and {{ snowplow_app_id_filter('app_id') }}
     {%- if rebuild is not none %}
       and load_tstamp >= {{ snowplow_timestamp_literal(rebuild.scan_from) }}
       and {{ snowplow_rebuild_loaded('load_tstamp') }}
@@ -136,6 +140,9 @@ renamed as (
         dvce_type,
         os_timezone,
         {{ snowplow_iab_spider_or_robot('derived_contexts') }} as iab_spider_or_robot
+        {%- for field in event_fields %},
+        {{ field.sql }} as {{ field.alias }}
+        {%- endfor %}
 
     from source
     -- late-event rule: an event sent more than days_late_allowed after it was created is
