@@ -64,3 +64,13 @@
 {% macro snowplow_source_categories() %}
   {{ return(ref(var('snowplow__source_categories'))) }}
 {% endmacro %}
+
+{#- Every channel group, in rule order, Unassigned last, with a column name for each
+    (daily_sessions_by_channel): [(channel, column)]. -#}
+{% macro snowplow_channel_columns() %}
+  {% set found = [] %}
+  {% for channel, condition in snowplow_channel_rules('s', 'm', 'c', 'k') + [('Unassigned', none)] %}
+    {% do found.append((channel, channel | lower | replace('-', '_') | replace(' ', '_'))) %}
+  {% endfor %}
+  {{ return(found) }}
+{% endmacro %}
