@@ -41,6 +41,12 @@
   {{ return(found) }}
 {% endmacro %}
 
+{#- The conversions fct_conversions lists (list_events); none: it stays empty, and its
+    post-hooks (restitch, attribution) issue no statement. -#}
+{% macro snowplow_listed_conversions() %}
+  {{ return(snowplow_conversions() | selectattr('list_events') | list) }}
+{% endmacro %}
+
 {#- The per-session (and per-user) columns of one conversion. -#}
 {% macro snowplow_conversion_columns(conversion) %}
   {% set columns = ['cv_' ~ conversion.name ~ '_count'] %}
@@ -74,7 +80,8 @@
   {%- set users = snowplow_existing_relation('int_snowplow__users_this_run') -%}
   {%- set processed = snowplow_existing_relation('int_snowplow__sessions_this_run') -%}
   {%- set sessions = snowplow_existing_relation('fct_sessions') -%}
-  {%- if not execute or users is none or processed is none or sessions is none -%}
+  {%- if not execute or not snowplow_listed_conversions()
+        or users is none or processed is none or sessions is none -%}
     {{ return('') }}
   {%- endif -%}
   {%- set lookback = var('snowplow__conversion_lookback_days') -%}

@@ -7,7 +7,7 @@ import duckdb
 
 def summary(database: Path, days: int = 7) -> str:
     """Totals (sessions, users, page views, engaged time, bounce rate), the last days, and
-    what bot filtering left out and user stitching linked."""
+    the sessions per channel, and what bot filtering left out and user stitching linked."""
     with duckdb.connect(str(database), read_only=True) as connection:
         totals = connection.execute(
             """
@@ -36,6 +36,9 @@ def summary(database: Path, days: int = 7) -> str:
             "select count(*), count(distinct domain_sessionid)"
             " from int_snowplow__filtered_bot_events"
         ).fetchone()
+        channels = connection.execute(
+            "select channel_group, count(*) from fct_sessions group by 1 order by 2 desc, 1"
+        ).fetchall()
         stitched = connection.execute(
             "select count(*) filter (where is_stitched), count(*) from dim_users"
         ).fetchone()
@@ -57,6 +60,8 @@ def summary(database: Path, days: int = 7) -> str:
         )
     if segments:
         lines.append("users by engagement segment: " + ", ".join(f"{s} {n:,}" for s, n in segments))
+    if channels:
+        lines.append("sessions by channel: " + ", ".join(f"{c} {n:,}" for c, n in channels))
     if bots is not None:
         lines.append(
             f"bots filtered out: {bots[0]:,} events in {bots[1]:,} sessions "

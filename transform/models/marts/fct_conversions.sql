@@ -17,12 +17,13 @@
     meta={'snowplow_replace': {'key': 'domain_sessionid', 'keys_from': 'int_snowplow__sessions_this_run',
                       'bound': 'session_start', 'bound_column': 'start_tstamp',
                       'rebuild': 'sessions'}},
-    post_hook=["{{ snowplow_restitch() }}", "{{ snowplow_attribute_conversions() }}"],
+    post_hook=["{% if snowplow_listed_conversions() %}{{ snowplow_restitch() }}{% endif %}",
+               "{{ snowplow_attribute_conversions() }}"],
     partition_by=snowplow_partition_by('start_tstamp', 'timestamp'),
     cluster_by=snowplow_cluster_by(['domain_userid', 'conversion_name']),
   )
 }}
-{%- set listed = snowplow_conversions() | selectattr('list_events') | list %}
+{%- set listed = snowplow_listed_conversions() %}
 
 with sessions as (
 
