@@ -41,11 +41,16 @@ def test_the_workbook_holds_every_tab_with_the_warehouse_rows_and_the_chart(
 
     with zipfile.ZipFile(path) as archive:
         charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
-        assert len(charts) == 1
+        assert len(charts) == 2
         chart = archive.read(charts[0]).decode()
+        by_channel = archive.read(charts[1]).decode()
     assert "<c:lineChart>" in chart or "<lineChart>" in chart
     assert "'Daily active users'!$B$3:$B$32" in chart  # active_users, 30 days
     assert "'Daily active users'!$A$3:$A$32" in chart  # activity_date on the x axis
+    # sessions by channel by day: one line per channel column (direct is column C)
+    assert "'Sessions by channel'!$C$3:$C$32" in by_channel
+    assert "'Sessions by channel'!$A$3:$A$32" in by_channel
+    assert by_channel.count("<ser>") == 19
 
 
 def test_the_same_run_id_leaves_the_workbook_alone(
@@ -56,7 +61,7 @@ def test_the_same_run_id_leaves_the_workbook_alone(
     written = path.stat().st_mtime_ns
     assert main(["--workbook", str(path), "--run-id", "same"]) == 0
     assert path.stat().st_mtime_ns == written
-    assert capsys.readouterr().out.count("unchanged: already written by same") == 5
+    assert capsys.readouterr().out.count("unchanged: already written by same") == 6
     assert main(["--workbook", str(path), "--run-id", "next"]) == 0
     assert path.stat().st_mtime_ns != written
 

@@ -34,6 +34,7 @@ ROW_COUNTS = {
     "user_engagement": 60,
     "daily_active_users": 30,
     "weekly_retention_cohorts": 20,
+    "daily_sessions_by_channel": 30,
 }
 
 

@@ -11,8 +11,13 @@ from typing import Any
 import duckdb
 from snowplow_dbt import conformance
 
-MARTS = ("fct_sessions", "fct_page_views", "dim_users")
-ANALYTICS = ("user_engagement", "daily_active_users", "weekly_retention_cohorts")
+MARTS = ("fct_sessions", "fct_page_views", "dim_users", "fct_conversions")
+ANALYTICS = (
+    "user_engagement",
+    "daily_active_users",
+    "weekly_retention_cohorts",
+    "daily_sessions_by_channel",
+)
 
 
 @dataclass(frozen=True)

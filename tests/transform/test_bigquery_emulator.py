@@ -9,14 +9,18 @@ transactional delete + insert that replaces processed sessions) run as BigQuery 
 import hashlib
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 import sqlglot
 from google.cloud import bigquery
+from snowplow_dbt import conformance
 from snowplow_dbt.rebuild import rebuild
+from snowplow_dbt.runner import DbtProject
 from sqlglot import exp
 
 from tests.emulators import Emulators
+from tests.transform import configured
 from tests.transform.bigquery_build import (
     ANALYTICS,
     MODELS,
@@ -26,6 +30,7 @@ from tests.transform.bigquery_build import (
     bigquery_project,
     query,
 )
+from tests.transform.helpers import rows
 
 # one pytest-xdist worker builds it (Makefile: --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("bigquery-dbt")
@@ -51,6 +56,41 @@ def test_sessions_and_page_views_carry_the_stitched_user_id(built: bigquery.Clie
             """,
         )
         assert row["stitched"] == row["total"] > 0, table
+
+
+def test_conversions_channels_and_fields_equal_a_full_duckdb_build(
+    built: bigquery.Client, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """fct_conversions (with its attribution post-hook), the channel, conversion and
+    aggregation columns of sessions and users, after a full and an incremental build on
+    BigQuery, equal one full build of the same events and variables on DuckDB."""
+    work = tmp_path_factory.mktemp("duckdb-reference")
+    database = work / "snowplow.duckdb"
+    conformance.import_events(database)
+    DbtProject.local(work / "dbt", database).build(
+        "--exclude", "resource_type:unit_test", variables=configured.CONFORMANCE
+    )
+    compared = {
+        "fct_conversions": "select * from {}fct_conversions",
+        "fct_sessions": "select domain_sessionid, channel_group, cv_click_count, cv_click_value,"
+        " cv_view_count, first_path, last_path from {}fct_sessions",
+        "dim_users": "select domain_userid, first_channel_group, app_id, cv_click_count,"
+        " cv_click_value, cv_view_count, last_channel_group from {}dim_users",
+    }
+    for name, sql in compared.items():
+        on_bigquery = sorted(map(_plain, query(built, sql.format(f"{MODELS}."))), key=repr)
+        on_duckdb = sorted(map(_plain, rows(database, sql.format(""))), key=repr)
+        assert on_bigquery == on_duckdb, name
+        if name == "fct_conversions":
+            assert len(on_bigquery) >= 5
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    """BigQuery returns aware UTC timestamps, DuckDB naive ones."""
+    return {
+        key: value.replace(tzinfo=None) if hasattr(value, "tzinfo") and value.tzinfo else value
+        for key, value in row.items()
+    }
 
 
 def test_second_run_was_incremental(built: bigquery.Client) -> None:
@@ -89,7 +129,12 @@ def test_analytics_models_go_to_their_own_dataset(built: bigquery.Client) -> Non
     def tables(dataset: str) -> set[str]:
         return {table.table_id for table in built.list_tables(f"{built.project}.{dataset}")}
 
-    analytics = {"daily_active_users", "weekly_retention_cohorts", "user_engagement"}
+    analytics = {
+        "daily_active_users",
+        "weekly_retention_cohorts",
+        "user_engagement",
+        "daily_sessions_by_channel",
+    }
     assert tables(ANALYTICS) == analytics
     assert not tables(MODELS) & analytics
     (today,) = query(built, f"select count(*) as days from {ANALYTICS}.daily_active_users")
@@ -106,7 +151,9 @@ PRUNED = (
     "intermediate/int_snowplow__session_lifecycle",
     "marts/fct_sessions",
     "marts/fct_page_views",
+    "marts/fct_conversions",
     "analytics/daily_active_users",
+    "analytics/daily_sessions_by_channel",
     "analytics/weekly_retention_cohorts",
 )
 

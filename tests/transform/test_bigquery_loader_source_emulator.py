@@ -18,6 +18,7 @@ from snowplow_dbt.runner import DbtProject
 from tests.emulators import Emulators
 from tests.support.bigquery_loader_layout import bigquery_schema, convert
 from tests.support.dbt_bigquery import install_dbt_shim
+from tests.transform import configured
 from tests.transform.bigquery_build import (
     ANALYTICS,
     MODELS,
@@ -78,7 +79,8 @@ def test_the_loader_table_gives_the_raw_events_marts_on_bigquery(
             "SNOWPLOW_ANALYTICS_DATASET": LOADER_ANALYTICS,
         },
     )
-    loader = {"snowplow__events_source": "bigquery_loader"}
+    # the raw_events build's settings (configured conversions and fields), another source
+    loader = {**configured.CONFORMANCE, "snowplow__events_source": "bigquery_loader"}
 
     assert load_part(client, database, f"load_tstamp < '{last}'") == 120
     project.build("--selector", "daily", variables=loader)  # its data tests, none of the unit tests

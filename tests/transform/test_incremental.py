@@ -11,6 +11,7 @@ from snowplow_dbt.runner import DbtProject
 from snowplow_loader.contract import RAW_EVENTS
 from snowplow_loader.duckdb_sql import DDL
 
+from tests.transform import configured
 from tests.transform.helpers import Built, checksums, rows
 from tests.transform.synthetic import Traffic, generate
 
@@ -199,13 +200,28 @@ def load_synthetic(source: Path, database: Path, slices: list[int]) -> None:
 def test_late_arrivals_in_four_slices_equal_one_full_refresh(
     dbt_local: DbtProject, duckdb_path: Path, synthetic_source: Path
 ) -> None:
+    """With conversions and fields configured (tests/transform/configured.py), so that
+    fct_conversions, its attribution post-hook and the fields follow the same rule."""
     for part in range(4):
         load_synthetic(synthetic_source, duckdb_path, [part])
-        dbt_local.build("--selector", "daily")
+        dbt_local.build("--selector", "daily", variables=configured.SYNTHETIC)
     incremental = checksums(duckdb_path)
 
-    dbt_local.build("--full-refresh", "--selector", "full")
+    dbt_local.build("--full-refresh", "--selector", "full", variables=configured.SYNTHETIC)
     assert checksums(duckdb_path) == incremental
+    attributed = rows(
+        duckdb_path,
+        """
+        select count(*) as conversions,
+               count(distinct last_non_direct_channel_group) as channels,
+               count(*) filter (where last_non_direct_session_id != domain_sessionid) as earlier
+        from fct_conversions
+        """,
+    )
+    # conversions credited to Email (an earlier session of the user) and to Direct
+    assert attributed[0]["conversions"] > 50
+    assert attributed[0]["channels"] == 2
+    assert attributed[0]["earlier"] > 0
 
     # the hand-made arrivals had the effect they were made for
     moved = rows(

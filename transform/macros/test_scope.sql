@@ -56,7 +56,8 @@
 {% macro snowplow_rows_this_run(relation) %}
   {% if not execute or not snowplow_tests_scoped() %}{{ return(none) }}{% endif %}
   {% set name = relation.identifier %}
-  {% set scopes = {'daily_active_users': 'days_touched', 'weekly_retention_cohorts': 'weeks_touched'} %}
+  {% set scopes = {'daily_active_users': 'days_touched', 'daily_sessions_by_channel': 'days_touched',
+                  'weekly_retention_cohorts': 'weeks_touched'} %}
   {% if name == 'int_snowplow__incremental_manifest' %}
     {{ return("run_id = '" ~ invocation_id ~ "'") }}
   {% endif %}
@@ -69,7 +70,7 @@
     {{ return('load_tstamp > ' ~ since) }}
   {% elif name == 'int_snowplow__session_lifecycle' %}
     {{ return('last_load_tstamp > ' ~ since) }}
-  {% elif name in ['fct_sessions', 'fct_page_views'] %}
+  {% elif name in ['fct_sessions', 'fct_page_views', 'fct_conversions'] %}
     {% set bound = snowplow_replace_bound({'bound': 'session_start'}, sessions) %}
     {% if bound is none %}{{ return('false') }}{% endif %}
     {{ return('start_tstamp >= ' ~ snowplow_timestamp_literal(bound)

@@ -21,8 +21,8 @@ BOT_SOURCES = """
 
 def summary(database: Path, days: int = 7) -> str:
     """Totals (sessions, users, page views, engaged time, bounce rate), the last days, and
-    what bot filtering left out (by source: Snowplow's list, crawler-user-agents, the IAB
-    enrichment) and user stitching linked."""
+    the sessions per channel, what bot filtering left out (by source: Snowplow's list,
+    crawler-user-agents, the IAB enrichment) and user stitching linked."""
     with duckdb.connect(str(database), read_only=True) as connection:
         totals = connection.execute(
             """
@@ -48,6 +48,9 @@ def summary(database: Path, days: int = 7) -> str:
             "select engagement_segment, count(*) from user_engagement group by 1 order by 2 desc"
         ).fetchall()
         bots = connection.execute(BOT_SOURCES).fetchone()
+        channels = connection.execute(
+            "select channel_group, count(*) from fct_sessions group by 1 order by 2 desc, 1"
+        ).fetchall()
         stitched = connection.execute(
             "select count(*) filter (where is_stitched), count(*) from dim_users"
         ).fetchone()
@@ -69,6 +72,8 @@ def summary(database: Path, days: int = 7) -> str:
         )
     if segments:
         lines.append("users by engagement segment: " + ", ".join(f"{s} {n:,}" for s, n in segments))
+    if channels:
+        lines.append("sessions by channel: " + ", ".join(f"{c} {n:,}" for c, n in channels))
     if bots is not None:
         events, bot_sessions, snowplow, crawler, crawler_only, iab = bots
         lines.append(

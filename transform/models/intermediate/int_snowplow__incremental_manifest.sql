@@ -6,6 +6,7 @@
 -- depends_on: {{ ref('fct_sessions') }}
 -- depends_on: {{ ref('fct_page_views') }}
 -- depends_on: {{ ref('dim_users') }}
+-- depends_on: {{ ref('fct_conversions') }}
 {{
   config(
     materialized='incremental',

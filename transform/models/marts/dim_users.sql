@@ -38,6 +38,9 @@ ranked as (
         row_number() over (
             partition by domain_userid order by end_tstamp desc, start_tstamp, domain_sessionid
         ) as session_index_from_last
+        {%- for field in snowplow_passthroughs('user') %},
+        {{ field.sql }} as passthrough__{{ field.alias }}
+        {%- endfor %}
     from sessions
 
 ),
@@ -53,6 +56,14 @@ totals as (
         count(distinct start_date) as active_days,
         sum(page_views) as page_views,
         sum(engaged_time_in_s) as engaged_time_in_s
+        {%- for field in snowplow_aggregations('user') %},
+        {{ snowplow_aggregate(field.type, field.field, ['start_tstamp', 'domain_sessionid']) }} as {{ field.alias }}
+        {%- endfor %}
+        {%- for conversion in snowplow_conversions() %}
+        {%- for name in snowplow_conversion_columns(conversion) %},
+        sum({{ name }}) as {{ name }}
+        {%- endfor %}
+        {%- endfor %}
     from sessions
     group by domain_userid
 
@@ -105,7 +116,20 @@ select
     first_session.geo_country as first_geo_country,
     first_session.geo_region_name as first_geo_region_name,
     first_session.geo_city as first_geo_city,
-    first_session.br_lang as first_br_lang
+    first_session.br_lang as first_br_lang,
+    first_session.app_id,
+    first_session.channel_group as first_channel_group
+    {%- for field in snowplow_passthroughs('user') %},
+    first_session.passthrough__{{ field.alias }} as {{ field.alias }}
+    {%- endfor %}
+    {%- for field in snowplow_aggregations('user') %},
+    totals.{{ field.alias }}
+    {%- endfor %}
+    {%- for conversion in snowplow_conversions() %}
+    {%- for name in snowplow_conversion_columns(conversion) %},
+    totals.{{ name }}
+    {%- endfor %}
+    {%- endfor %}
 from totals
 inner join ranked as first_session
     on first_session.domain_userid = totals.domain_userid

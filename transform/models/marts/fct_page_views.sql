@@ -8,6 +8,7 @@
 -- depends_on: {{ ref('int_snowplow__sessions_this_run') }}
 -- depends_on: {{ ref('int_snowplow__user_mapping_this_run') }}
 -- depends_on: {{ ref('int_snowplow__rebuild_sessions') }}
+-- depends_on: {{ ref('int_snowplow__page_view_fields_this_run') }}
 {{
   config(
     incremental_strategy=snowplow_incremental_strategy(),
@@ -89,8 +90,13 @@ select
     useragent,
     dvce_type,
     os_timezone
+    {{- snowplow_field_columns('page_view', 'fields') }}
 from {{ ref('int_snowplow__page_views_this_run') }} as page_views
 inner join sessions
     on sessions.session_key = page_views.domain_sessionid
 left join {{ ref('dim_user_mapping') }} as mapping
     on mapping.domain_userid = sessions.session_domain_userid
+{%- if snowplow_field_names('page_view') %}
+left join {{ ref('int_snowplow__page_view_fields_this_run') }} as fields
+    on fields.fields_page_view_key = page_views.page_view_key
+{%- endif %}

@@ -76,8 +76,12 @@ select
     br_lang,
     useragent,
     dvce_type,
-    os_timezone
+    os_timezone,
+    fields.channel_group
+    {{- snowplow_field_columns('session', 'fields') }}
 from {{ ref('int_snowplow__sessions_this_run') }} as sessions
 left join {{ ref('dim_user_mapping') }} as mapping
     on mapping.domain_userid = sessions.domain_userid
+left join {{ ref('int_snowplow__session_fields_this_run') }} as fields
+    on fields.domain_sessionid = sessions.domain_sessionid
 where sessions.is_web_session

@@ -41,6 +41,9 @@
     'category', 'primary_impact', 'reason', 'spider_or_robot',
 ] -%}
 {%- set iab = 'iglu:com.iab.snowplow/spiders_and_robots/jsonschema/1-' -%}
+{#- snowplow__event_fields (macros/fields.sql): the columns users add -#}
+{%- set event_fields = snowplow_event_fields() -%}
+{%- set columns = columns + event_fields | map(attribute='alias') | list -%}
 
 {%- set rebuild = snowplow_rebuild() -%}
 {%- set lower = none -%}
@@ -58,6 +61,7 @@ with source as (
 
     select * from {{ snowplow_events() }}
     where {{ snowplow_start_filter('load_tstamp') }}
+      and {{ snowplow_app_id_filter('app_id') }}
     {%- if rebuild is not none %}
       and load_tstamp >= {{ snowplow_timestamp_literal(rebuild.scan_from) }}
       and {{ snowplow_rebuild_loaded('load_tstamp') }}
@@ -146,6 +150,9 @@ renamed as (
         cast({{ snowplow_context_value('derived_contexts', iab, 'category') }} as {{ dbt.type_string() }}) as category,
         cast({{ snowplow_context_value('derived_contexts', iab, 'primaryImpact') }} as {{ dbt.type_string() }}) as primary_impact,
         cast({{ snowplow_context_value('derived_contexts', iab, 'reason') }} as {{ dbt.type_string() }}) as reason
+        {%- for field in event_fields %},
+        {{ field.sql }} as {{ field.alias }}
+        {%- endfor %}
 
     from source
     -- late-event rule: an event sent more than days_late_allowed after it was created is
