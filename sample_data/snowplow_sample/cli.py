@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     incident.add_argument("--crawler-flood", type=date.fromisoformat, metavar="DAY",
                           help="a crawler session beside every human session")  # fmt: skip
     incident.add_argument("--bounce-jump", type=date.fromisoformat, metavar="DAY",
-                          help="half the human sessions end after one page view")  # fmt: skip
+                          help="60%% of human sessions end after one page view")  # fmt: skip
     return parser
 
 

@@ -7,7 +7,7 @@ Each kind is what teams running Snowplow see when tracking breaks silently:
                     that stops one platform's tracker; the sample's `platform` is always
                     `web`, so the device class is its platform split)
     crawler_flood   for every human session of that day, a crawler session too
-    bounce_jump     half the human sessions of that day end after their first page view
+    bounce_jump     60 % of the human sessions of that day end after their first page view
                     (a broken page or a slow site)
 
 An incident applies to the sessions that start on its day (UTC). Nothing here runs, and
@@ -23,7 +23,7 @@ from snowplow_sample.clock import DAY, epoch_ms
 from snowplow_sample.rows import Event
 
 PING_LOSS = 0.8
-BOUNCE_SHARE = 0.5
+BOUNCE_SHARE = 0.6
 DEVICES = ("Computer", "Mobile", "Tablet")
 
 

@@ -12,8 +12,8 @@ events are asked for.
 
 With `interest` (off by default, so the default output stays as it was), each human user
 draws a latent interest in (0, 1) from a Beta(1.2, 2.5) distribution when first seen. It
-drives how often they come back (a returning visit picks a pooled user and keeps them with
-probability equal to their interest, up to four tries), how deep they read (the one-page
+drives how often they come back (60 % of the sessions try to be a return: a pooled user,
+kept with probability interest squared, up to eight tries), how deep they read (the one-page
 share falls from 0.6 to 0.15 as interest rises, and longer visits get longer) and how long
 they stay on a page (mean heartbeats 2 + 8 x interest). Real traffic differs this way;
 without it, who returns would be chance alone and no model could beat recency.
@@ -38,6 +38,7 @@ MAX_SESSION = 90 * MINUTE  # no new page view after this long (keeps sessions in
 POOL_SIZE = 20_000
 BOT_SHARE = 0.03
 RETURNING_SHARE = 0.4
+INTERESTED_RETURNING_SHARE = 0.6  # with latent interest: returns are chosen, not drawn
 CAMPAIGN_SHARE = 0.12
 ACCOUNT_SHARE = 0.3
 MAX_SKEW = 30 * MINUTE  # the furthest a device clock is off
@@ -259,16 +260,16 @@ class Traffic:
         rng, pool = self.rng, self.pool
         if robot or rng.random() < BOT_SHARE:
             return self._new_user(self._pick(catalog.BOTS, self._bot_w)), True
-        if pool and rng.random() < RETURNING_SHARE:
-            if self.interest:
-                for _ in range(4):  # the interested come back; the others seldom do
-                    user = pool[rng.randrange(len(pool))]
-                    if user.busy_until + SESSION_TIMEOUT < start and rng.random() < user.interest:
-                        return user, False
-            else:
+        if self.interest and pool and rng.random() < INTERESTED_RETURNING_SHARE:
+            for _ in range(8):  # the interested come back; the others seldom do
                 user = pool[rng.randrange(len(pool))]
-                if user.busy_until + SESSION_TIMEOUT < start:
+                keep = rng.random() < user.interest**2
+                if keep and user.busy_until + SESSION_TIMEOUT < start:
                     return user, False
+        elif not self.interest and pool and rng.random() < RETURNING_SHARE:
+            user = pool[rng.randrange(len(pool))]
+            if user.busy_until + SESSION_TIMEOUT < start:
+                return user, False
         user = self._new_user(self._pick(catalog.AGENTS, self._agent_w))
         if self.interest:
             user.interest = rng.betavariate(1.2, 2.5)

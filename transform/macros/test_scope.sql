@@ -56,7 +56,8 @@
 {% macro snowplow_rows_this_run(relation) %}
   {% if not execute or not snowplow_tests_scoped() %}{{ return(none) }}{% endif %}
   {% set name = relation.identifier %}
-  {% set scopes = {'daily_active_users': 'days_touched', 'weekly_retention_cohorts': 'weeks_touched'} %}
+  {% set scopes = {'daily_active_users': 'days_touched', 'weekly_retention_cohorts': 'weeks_touched',
+                   'metric_daily': 'days_touched', 'metric_anomalies': 'days_touched'} %}
   {% if name == 'int_snowplow__incremental_manifest' %}
     {{ return("run_id = '" ~ invocation_id ~ "'") }}
   {% endif %}
