@@ -1,4 +1,5 @@
-"""Alerts that page a person: loader errors, a failed transform run, raw data gone stale.
+"""Alerts that page a person: loader errors, a failed transform run, raw data gone stale,
+and a metric anomaly the daily job found (broken tracking, transform/SEMANTICS.md).
 
 Each policy's documentation says what it means and what to do; infra/README.md has the
 same table. Notifications go to the e-mail channels of the environment's configuration.
@@ -39,7 +40,7 @@ class Watched:
 
 
 class Monitoring(Construct):
-    """Notification channels, the loaded-files metric and three alert policies."""
+    """Notification channels, the loaded-files and anomaly metrics and four alert policies."""
 
     def __init__(
         self, scope: Construct, construct_id: str, config: EnvironmentConfig, watched: Watched
@@ -136,6 +137,53 @@ class Monitoring(Construct):
             ),
         )
 
+        self.anomalies = LoggingMetric(
+            self,
+            "metric-anomalies",
+            name=config.name_of("metric-anomalies"),
+            description="Metric anomalies the daily job flagged for the first time",
+            # the job's anomalies step (transform/snowplow_dbt/anomalies.py): one WARNING
+            # line per new anomaly, message "metric anomaly: <metric> on <day>"
+            filter=(
+                'resource.type="cloud_run_job" AND '
+                f'resource.labels.job_name="{watched.transform_job}" AND '
+                'severity=WARNING AND jsonPayload.step="anomalies" AND '
+                'jsonPayload.message:"metric anomaly"'
+            ),
+            metric_descriptor=LoggingMetricMetricDescriptor(
+                metric_kind="DELTA", value_type="INT64", unit="1"
+            ),
+        )
+        self.anomaly = self._policy(
+            "metric-anomaly",
+            config,
+            "metric anomaly",
+            "The daily job flagged a metric (events, page pings, sessions, bounce rate, bot "
+            "share, sessions per device class...) outside the band its same weekday of the "
+            "past weeks predicts: tracking may be broken (a tag change, a release, a crawler). "
+            "The job's WARNING lines name the metric and day; the metric_anomalies table and "
+            "the Anomalies tab show the band. Compare with deployments of that day.",
+            MonitoringAlertPolicyConditions(
+                display_name="new metric anomaly",
+                condition_threshold=MonitoringAlertPolicyConditionsConditionThreshold(
+                    filter=(
+                        f'metric.type="logging.googleapis.com/user/{self.anomalies.name}" '
+                        'AND resource.type="cloud_run_job"'
+                    ),
+                    comparison="COMPARISON_GT",
+                    threshold_value=0,
+                    duration="0s",
+                    aggregations=[
+                        MonitoringAlertPolicyConditionsConditionThresholdAggregations(
+                            alignment_period="300s", per_series_aligner="ALIGN_SUM"
+                        )
+                    ],
+                ),
+            ),
+            # the metric must exist before a policy can name it (provider issue 11102)
+            depends_on=[self.anomalies],
+        )
+
     def _policy(
         self,
         construct_id: str,
@@ -145,6 +193,7 @@ class Monitoring(Construct):
         condition: MonitoringAlertPolicyConditions,
         *,
         rate_limited: bool = False,
+        depends_on: list[LoggingMetric] | None = None,
     ) -> MonitoringAlertPolicy:
         return MonitoringAlertPolicy(
             self,
@@ -165,4 +214,5 @@ class Monitoring(Construct):
                 else None,
             ),
             severity="ERROR",
+            depends_on=depends_on,
         )

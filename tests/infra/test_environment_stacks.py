@@ -225,7 +225,8 @@ def test_alert_policies_watch_loader_job_and_freshness(synthesized: Synthesized,
         for p in synthesized.resources(env, "google_monitoring_alert_policy")
     }
     assert set(policies) == {
-        config.name_of(n) for n in ("loader-errors", "transform-failed", "raw-stale")
+        config.name_of(n)
+        for n in ("loader-errors", "transform-failed", "raw-stale", "metric-anomaly")
     }
     channels = synthesized.resources(env, "google_monitoring_notification_channel")
     assert sorted(c["labels"]["email_address"] for c in channels) == sorted(config.alert_emails)
@@ -244,6 +245,33 @@ def test_alert_policies_watch_loader_job_and_freshness(synthesized: Synthesized,
     assert stale["condition_absent"]["duration"] == f"{config.raw_freshness_hours * 3600}s"
     metric = synthesized.one(env, "google_logging_metric", name=config.name_of("loaded-files"))
     assert 'jsonPayload.outcome="loaded"' in metric["filter"]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_anomaly_alert_counts_the_jobs_anomaly_lines(synthesized: Synthesized, env: str) -> None:
+    """The job's WARNING line per new anomaly (snowplow_dbt.anomalies) feeds a log-based
+    metric, and a policy fires when it counts any: the filter matches what the job logs."""
+    from snowplow_dbt.anomalies import ANOMALY_MESSAGE
+
+    config = synthesized.environments[env]
+    metric = synthesized.one(env, "google_logging_metric", name=config.name_of("metric-anomalies"))
+    log_filter = metric["filter"]
+    assert f'job_name="{config.name_of("transform")}"' in log_filter
+    assert "severity=WARNING" in log_filter and 'jsonPayload.step="anomalies"' in log_filter
+    assert f'jsonPayload.message:"{ANOMALY_MESSAGE}"' in log_filter
+    (policy,) = [
+        p
+        for p in synthesized.resources(env, "google_monitoring_alert_policy")
+        if p["display_name"].startswith(config.name_of("metric-anomaly") + ":")
+    ]
+    (condition,) = policy["conditions"]
+    threshold = condition["condition_threshold"]
+    # the policy names the metric by reference (Terraform resolves its name)
+    reference = "logging.googleapis.com/user/${google_logging_metric.monitoring_metric-anomalies"
+    assert reference in threshold["filter"]
+    assert threshold["comparison"] == "COMPARISON_GT" and threshold["threshold_value"] == 0
+    assert policy["depends_on"], "the policy waits for the metric (provider issue 11102)"
+    assert len(policy["notification_channels"]) == len(config.alert_emails)
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
