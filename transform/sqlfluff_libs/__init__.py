@@ -7,6 +7,7 @@ project macros (adapter.dispatch picks bigquery__ or default__, as dbt does) and
 cross-database macros the models call.
 """
 
+import datetime as _datetime
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -53,6 +54,7 @@ dbt = SimpleNamespace(
     dateadd=_sql("datetime_add(cast({2} as datetime), interval {1} {0})"),
 )
 flags = SimpleNamespace(FULL_REFRESH=False)
+modules = SimpleNamespace(datetime=_datetime)  # dbt's `modules` (models compute dates)
 execute = False  # as when dbt parses: no queries (run windows render as full runs)
 invocation_id = "00000000-0000-0000-0000-000000000000"
 run_started_at = datetime(2026, 1, 1, tzinfo=UTC)

@@ -25,7 +25,8 @@
 with detected as (
 
     {%- if is_incremental() and days is none %}
-    select * from ({{ snowplow_seasonal_anomalies(ref('metric_daily')) }}) as nothing where false
+    select * from ({{ snowplow_seasonal_anomalies(ref('metric_daily')) }}) as nothing
+    where false
     {%- else %}
     {{ snowplow_seasonal_anomalies(ref('metric_daily'), days) }}
     {%- endif %}

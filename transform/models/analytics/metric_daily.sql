@@ -95,28 +95,69 @@ session_totals as (
 
 metrics as (
 
-    select activity_date, 'events' as metric, 'count' as kind, events as value from event_totals
-    union all
-    select activity_date, 'page_pings', 'count', page_pings from event_totals
-    union all
-    select activity_date, 'bot_share', 'ratio', {{ snowplow_safe_ratio('bot_events', 'events') }}
+    select
+        activity_date,
+        'events' as metric,
+        'count' as kind,
+        events as metric_value
     from event_totals
     union all
-    select activity_date, 'sessions', 'count', sessions from session_totals
+    select
+        activity_date,
+        'page_pings' as metric,
+        'count' as kind,
+        page_pings as metric_value
+    from event_totals
     union all
-    select activity_date, 'users', 'count', users from session_totals
+    select
+        activity_date,
+        'bot_share' as metric,
+        'ratio' as kind,
+        {{ snowplow_safe_ratio('bot_events', 'events') }} as metric_value
+    from event_totals
     union all
-    select activity_date, 'page_views', 'count', page_views from session_totals
-    union all
-    select activity_date, 'bounce_rate', 'ratio', {{ snowplow_safe_ratio('bounces', 'sessions') }}
+    select
+        activity_date,
+        'sessions' as metric,
+        'count' as kind,
+        sessions as metric_value
     from session_totals
     union all
-    select activity_date, 'engaged_time_per_session', 'mean',
-           {{ snowplow_safe_ratio('engaged_time_in_s', 'sessions') }}
+    select
+        activity_date,
+        'users' as metric,
+        'count' as kind,
+        users as metric_value
     from session_totals
     union all
-    select activity_date, concat('sessions.', device), 'count', count(*)
-    from sessions group by activity_date, device
+    select
+        activity_date,
+        'page_views' as metric,
+        'count' as kind,
+        page_views as metric_value
+    from session_totals
+    union all
+    select
+        activity_date,
+        'bounce_rate' as metric,
+        'ratio' as kind,
+        {{ snowplow_safe_ratio('bounces', 'sessions') }} as metric_value
+    from session_totals
+    union all
+    select
+        activity_date,
+        'engaged_time_per_session' as metric,
+        'mean' as kind,
+        {{ snowplow_safe_ratio('engaged_time_in_s', 'sessions') }} as metric_value
+    from session_totals
+    union all
+    select
+        activity_date,
+        concat('sessions.', device) as metric,
+        'count' as kind,
+        count(*) as metric_value
+    from sessions
+    group by activity_date, device
 
 )
 
@@ -124,6 +165,6 @@ select
     activity_date,
     metric,
     kind,
-    cast(value as {{ double }}) as value,
+    cast(metric_value as {{ double }}) as value,  -- noqa: RF04
     concat(metric, '|', cast(activity_date as {{ dbt.type_string() }})) as metric_day_key
 from metrics

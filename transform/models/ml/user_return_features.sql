@@ -99,7 +99,11 @@ returns as (
     {{- '\n    union all' if not loop.last }}
 {%- endfor %}
 {%- if cutoffs | length < 2 %}
-    select cast(null as {{ dbt.type_string() }}) as cutoff_role, domain_userid from sessions where false
+    select
+        cast(null as {{ dbt.type_string() }}) as cutoff_role,
+        domain_userid
+    from sessions
+    where false
 {%- endif %}
 
 )

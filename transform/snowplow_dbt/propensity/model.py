@@ -1,6 +1,9 @@
 """Fit, evaluate and gate the return-propensity model (scikit-learn).
 
-The model is gradient-boosted trees over the features of models/ml/user_return_features;
+The model is a logistic regression over the features of models/ml/user_return_features
+(counts and durations as log(1 + x), standardised; categories one-hot): on the sample's
+90 days it ranks better than gradient-boosted trees (fewer than a thousand returning users
+to learn from) and fits in a second;
 the baseline is what a marketer would use, recency alone (a logistic fit on
 log(1 + recency_days), so its Brier score is that of a probability too). Both are fitted
 on the train cutoff and measured on the later eval cutoff: a time split, never a random
@@ -14,11 +17,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 NUMERIC = (
     "recency_days", "tenure_days", "sessions_total", "sessions_7d", "sessions_28d",
@@ -77,22 +79,14 @@ def frame(batches: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def new_model(seed: int = 0) -> Pipeline:
+    numbers = Pipeline([("log", FunctionTransformer(np.log1p)), ("scale", StandardScaler())])
+    categories = OneHotEncoder(handle_unknown="ignore", min_frequency=20)
     columns = ColumnTransformer(
-        [
-            (
-                "categories",
-                OneHotEncoder(handle_unknown="ignore", min_frequency=20),
-                list(CATEGORICAL),
-            ),
-            ("numbers", "passthrough", list(NUMERIC)),
-        ],
+        [("categories", categories, list(CATEGORICAL)), ("numbers", numbers, list(NUMERIC))],
         sparse_threshold=0.0,
     )
-    trees = HistGradientBoostingClassifier(
-        max_iter=150, learning_rate=0.05, max_leaf_nodes=15, l2_regularization=1.0,
-        early_stopping=False, random_state=seed,
-    )  # fmt: skip
-    return Pipeline([("columns", columns), ("trees", trees)])
+    logistic = LogisticRegression(C=1.0, max_iter=1000, random_state=seed)
+    return Pipeline([("columns", columns), ("logistic", logistic)])
 
 
 def new_baseline() -> Pipeline:

@@ -101,7 +101,7 @@ def run(
     train = read_cutoff(warehouse, "train", options)
     held_out = read_cutoff(warehouse, "eval", options)
     result = evaluate(train, held_out, options.min_gain, options.seed)
-    version = f"hgb-{found.get('train', 'none')}-{run_id}"
+    version = f"logit-{found.get('train', 'none')}-{run_id}"
     scored = 0
     if result.publish:
         scored = score_all(warehouse, result.model, version, now, options)
@@ -109,7 +109,7 @@ def run(
         "model_version": version,
         "published": result.publish,
         "reason": result.reason,
-        "model": "scikit-learn HistGradientBoostingClassifier (one-hot categories)",
+        "model": "scikit-learn logistic regression (log1p + standardised numbers, one-hot)",
         "baseline": "logistic regression on log(1 + recency_days)",
         "features": {"numeric": list(NUMERIC), "categorical": list(CATEGORICAL)},
         "label": "a session within the horizon (snowplow__propensity_horizon_days) from the cutoff",
