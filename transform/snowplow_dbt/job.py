@@ -35,6 +35,7 @@ from typing import Any
 
 from dbt.cli.main import dbtRunnerResult
 
+from snowplow_dbt import ml_steps
 from snowplow_dbt.artifacts import Destination, destination
 from snowplow_dbt.rebuild import WITHOUT_UNIT_TESTS, add_window_arguments, rebuild_vars
 from snowplow_dbt.runner import PROJECT_DIR, DbtProject, failures
@@ -226,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         ok = all(
             run_step(name, run_id, action)
             for name, action in (("freshness", job.freshness), ("build", job.build),
-                                 ("docs", job.docs))
+                                 ("docs", job.docs), *ml_steps.steps(job))
         )  # fmt: skip
         # uploaded even after a failure: the failed run's results are what one reads first
         ok = run_step("upload", run_id, job.upload) and ok
