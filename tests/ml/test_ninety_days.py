@@ -1,60 +1,16 @@
-"""Anomalies and return propensity on 90 days of the generator's traffic (issue 26).
-
-One world, built once: 90 days of traffic whose users differ in latent interest, with
-one incident of each kind on a chosen day, loaded into DuckDB and built by dbt; then the
-job's propensity step on it.
-"""
+"""Anomalies and return propensity on 90 days of the generator's traffic (issue 26):
+the world of tests/ml/conftest.py, then the job's propensity step on it."""
 
 import json
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 
 import duckdb
 import pytest
 from snowplow_dbt.propensity import run as propensity
 from snowplow_dbt.propensity.warehouse import DuckDBWarehouse
-from snowplow_dbt.runner import DbtProject
-from snowplow_loader.embedded import EmbeddedLoader
-from snowplow_loader.files import SourceFile
-from snowplow_sample.generate import Options, generate
-from snowplow_sample.incidents import Incidents
+
+from tests.ml.conftest import INCIDENTS, SIGNATURES, World
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ninety-days")]
-
-START = date(2026, 10, 1)
-INCIDENTS = Incidents(
-    ping_drop=date(2026, 11, 12),
-    missing_device=(date(2026, 11, 19), "Mobile"),
-    crawler_flood=date(2026, 11, 26),
-    bounce_jump=date(2026, 12, 10),
-)
-# the metric each incident must move (others may move too)
-SIGNATURES = {
-    "ping_drop": "page_pings",
-    "missing_device": "sessions.mobile",
-    "crawler_flood": "bot_share",
-    "bounce_jump": "bounce_rate",
-}
-
-
-@dataclass(frozen=True)
-class World:
-    database: Path
-    work: Path
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    work = tmp_path_factory.mktemp("ninety")
-    events = work / "events.tsv"
-    generate(events, 150_000, seed=7, start=START, days=90, awkward=False,
-             options=Options(INCIDENTS, interest=True))  # fmt: skip
-    database = work / "snowplow.duckdb"
-    with EmbeddedLoader(database) as loader:
-        loader.load(SourceFile.at(events))
-    DbtProject.local(work / "dbt", database).build("--exclude", "resource_type:unit_test")
-    return World(database, work)
 
 
 def test_each_incident_is_flagged_on_its_day_and_normal_days_stay_quiet(world: World) -> None:

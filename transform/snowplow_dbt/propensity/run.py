@@ -24,7 +24,16 @@ from snowplow_dbt.propensity.warehouse import Warehouse
 
 FEATURES_MODEL = "user_return_features"
 SCORES = "user_return_propensity"
+DECILES = "user_return_deciles"  # one row per decile: the workbook's and spreadsheet's tab
 STAGING = "user_return_propensity__staging"
+# the published tables' columns, for creating them empty before any model is published
+SCORES_SCHEMA = pa.schema([("domain_userid", pa.string()), ("score", pa.float64()),
+                           ("decile", pa.int64()), ("scored_at", pa.timestamp("us")),
+                           ("model_version", pa.string())])  # fmt: skip
+DECILES_SCHEMA = pa.schema([("decile", pa.int64()), ("users", pa.int64()),
+                            ("min_score", pa.float64()), ("mean_score", pa.float64()),
+                            ("max_score", pa.float64()), ("scored_at", pa.timestamp("us")),
+                            ("model_version", pa.string())])  # fmt: skip
 CARD = "model_card.json"
 
 
@@ -88,7 +97,21 @@ def score_all(
         f" from {warehouse.analytics(STAGING)}"
     )
     warehouse.execute(f"drop table if exists {warehouse.analytics(STAGING)}")
+    warehouse.execute(
+        f"create or replace table {warehouse.analytics(DECILES)} as"
+        " select decile, count(*) as users, min(score) as min_score, avg(score) as mean_score,"
+        " max(score) as max_score, max(scored_at) as scored_at, max(model_version) as model_version"
+        f" from {warehouse.analytics(SCORES)} group by decile"
+    )
     return scored
+
+
+def ensure_tables(warehouse: Warehouse) -> None:
+    """Empty published tables until a model is published, so readers (the Sheets sync)
+    always find them."""
+    for name, schema in ((SCORES, SCORES_SCHEMA), (DECILES, DECILES_SCHEMA)):
+        if not warehouse.exists(name):
+            warehouse.append(name, schema.empty_table())
 
 
 def run(
@@ -135,5 +158,13 @@ def run(
     }  # fmt: skip
     if not result.publish:
         details["severity"] = "WARNING"
-        details["kept"] = "the last good scores" if warehouse.exists(SCORES) else "no scores yet"
+        details["kept"] = "the last good scores" if _published(warehouse) else "no scores yet"
+        ensure_tables(warehouse)
     return details
+
+
+def _published(warehouse: Warehouse) -> bool:
+    if not warehouse.exists(SCORES):
+        return False
+    found = warehouse.rows(f"select count(*) as users from {warehouse.analytics(SCORES)}")
+    return bool(found and found[0]["users"])

@@ -78,8 +78,13 @@ class DuckDBWarehouse:
         return f"hash({column})"
 
     def batches(self, sql: str, size: int) -> Iterator[pa.RecordBatch]:
-        reader = self.connection.execute(sql).fetch_record_batch(size)
-        yield from reader
+        # a cursor of its own: statements run between batches (the score writes) would
+        # otherwise close the pending result on the shared connection
+        cursor = self.connection.cursor()
+        try:
+            yield from cursor.execute(sql).to_arrow_reader(size)
+        finally:
+            cursor.close()
 
     def rows(self, sql: str) -> list[dict[str, Any]]:
         result = self.connection.execute(sql)
