@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 import yaml
+from snowplow_dbt.propensity.run import DECILES, DECILES_SCHEMA
 from snowplow_sheets.fake import FakeSheets
 from snowplow_sheets.pacing import Backoff
 from snowplow_sheets.sheets_api import Pacing, SheetsApi, service
@@ -24,6 +25,9 @@ ROW_COUNTS = {
     "user_engagement": 60,
     "daily_active_users": 30,
     "weekly_retention_cohorts": 20,
+    "metric_anomalies": 40,
+    "metric_band": 30,
+    DECILES: 10,
 }
 
 
@@ -33,6 +37,7 @@ def model_columns() -> dict[str, list[str]]:
     for path in MODEL_FILES:
         for model in yaml.safe_load(path.read_text())["models"]:
             found[model["name"]] = [column["name"] for column in model["columns"]]
+    found[DECILES] = list(DECILES_SCHEMA.names)  # written by the job's propensity step
     return found
 
 
@@ -44,11 +49,10 @@ def _expression(column: str) -> str:
         return "date '2026-11-01' + (i % 30)::int"
     if column.startswith("is_"):
         return "i % 2 = 0"
-    if column.endswith(("_rate", "_s")):
+    if column.endswith(("_rate", "_s", "score", "value", "expected", "_bound")):
         return "round(i / 7.0, 3)"
-    if column.endswith(("sessions", "users", "views", "days", "events", "idx")) or column in (
-        "weeks_since_first_session",
-        "recency_days",
+    if column.endswith(("sessions", "users", "views", "days", "events", "idx", "weeks")) or (
+        column in ("weeks_since_first_session", "recency_days", "decile")
     ):
         return "i % 17"
     return f"'{column}-' || i"
