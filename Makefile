@@ -48,6 +48,7 @@ bench: setup  ## measure every figure and write BENCHMARKS.md (minutes; not part
 	@$(RUN) python -m snowplow_sample.benchmarks reset
 	@$(RUN) python functions/bench_loader.py
 	@$(RUN) python transform/bench.py --tsv $(DATA)/bench/events-1000000-1.tsv --work $(DATA)/bench
+	@$(RUN) python transform/bench_propensity.py --users 1000000 --work $(DATA)/bench
 	@$(RUN) python functions/bench_cloud.py
 	@$(RUN) python infra/bench_synth.py
 	@test -f $(SNOWPLOW_DUCKDB) || $(MAKE) --no-print-directory demo  # the demo's tables

@@ -175,7 +175,8 @@ def test_analytics_models_go_to_their_own_dataset(built: bigquery.Client) -> Non
     def tables(dataset: str) -> set[str]:
         return {table.table_id for table in built.list_tables(f"{built.project}.{dataset}")}
 
-    analytics = {"daily_active_users", "weekly_retention_cohorts", "user_engagement"}
+    analytics = {"daily_active_users", "weekly_retention_cohorts", "user_engagement",
+                 "metric_daily", "metric_anomalies", "metric_band"}  # fmt: skip
     assert tables(ANALYTICS) == analytics
     assert not tables(MODELS) & analytics
     (today,) = query(built, f"select count(*) as days from {ANALYTICS}.daily_active_users")
@@ -194,6 +195,8 @@ PRUNED = (
     "marts/fct_page_views",
     "analytics/daily_active_users",
     "analytics/weekly_retention_cohorts",
+    "analytics/metric_daily",
+    "analytics/metric_anomalies",
 )
 
 
