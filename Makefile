@@ -18,9 +18,10 @@ setup:  ## install uv into the pyenv Python that .python-version selects, then t
 	@$(UV) sync --locked --quiet
 	@test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --silent
 
-demo: setup  ## generate a month of traffic, load it, run the daily job (build, workbook), print
+demo: setup  ## generate 90 days of traffic (two incidents), load it, run the daily job, print
 	@test -d $(DATA)/landing || $(RUN) snowplow-sample --events 200000 --files 10 --gzip \
-	  --seed 1 --out $(DATA)/landing
+	  --seed 1 --days 90 --interest --ping-drop 2026-12-09 --crawler-flood 2026-12-16 \
+	  --out $(DATA)/landing
 	@$(RUN) snowplow-load $(DATA)/landing
 	@$(RUN) python transform/demo.py
 
