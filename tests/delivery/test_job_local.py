@@ -11,6 +11,7 @@ import duckdb
 import openpyxl
 import pytest
 from snowplow_dbt.artifacts import ARTIFACTS
+from snowplow_dbt.propensity import run as propensity
 
 from tests.support.job import LocalRun, run_job
 from tests.transform.helpers import rows
@@ -18,7 +19,17 @@ from tests.transform.helpers import rows
 # one job run (parse, freshness, build, docs, sync) plus two short ones: tens of seconds
 pytestmark = pytest.mark.slow
 
-STEPS = ["start", "freshness", "build", "docs", "upload", "sheets", "end"]
+STEPS = [
+    "start",
+    "freshness",
+    "build",
+    "docs",
+    "anomalies",
+    "propensity",
+    "upload",
+    "sheets",
+    "end",
+]
 
 
 def read(path: Path) -> Any:
@@ -61,7 +72,8 @@ def test_artifacts_land_under_the_run_id(local_run: LocalRun) -> None:
     assert "model.snowplow.fct_sessions" in read(folder / "catalog.json")["nodes"]
     assert (folder / "index.html").read_text()[:200].lower().lstrip().startswith("<!doctype html")
     uploaded = local_run.result.steps()["upload"]["artifacts"]
-    assert sorted(uploaded) == sorted(str(folder / name) for name in ARTIFACTS)
+    kept = (*ARTIFACTS, propensity.CARD)  # dbt's files and the propensity model card
+    assert sorted(uploaded) == sorted(str(folder / name) for name in kept)
 
 
 def test_the_sync_wrote_the_workbook_from_the_built_models(local_run: LocalRun) -> None:
