@@ -48,17 +48,21 @@ def broken_copy(run: LocalRun, name: str, sql: str) -> Path:
 def test_every_step_runs_in_order_and_logs_one_json_line(local_run: LocalRun) -> None:
     assert local_run.result.exit_code == 0, local_run.result.logs
     assert [line["step"] for line in local_run.result.logs] == STEPS
-    assert {line["severity"] for line in local_run.result.logs} == {"INFO"}
+    # the propensity step warns: 160 conformance events are too few users to measure a model
+    severities = {line["step"]: line["severity"] for line in local_run.result.logs}
+    assert severities.pop("propensity") == "WARNING"
+    assert set(severities.values()) == {"INFO"}
     assert all(line["run_id"] == "daily" and line["message"] for line in local_run.result.logs)
     steps = local_run.result.steps()
     assert steps["freshness"]["sources"] == {"source.snowplow.snowplow.raw_events": "pass"}
     assert set(steps["build"]["nodes"]) <= {"success", "pass"}
     assert steps["build"]["nodes"]["success"] >= 10  # models
+    assert not steps["propensity"]["published"] and "fewer than" in steps["propensity"]["reason"]
 
 
 def test_artifacts_land_under_the_run_id(local_run: LocalRun) -> None:
     folder = local_run.artifacts / "daily"
-    assert sorted(path.name for path in folder.iterdir()) == sorted(ARTIFACTS)
+    assert sorted(path.name for path in folder.iterdir()) == sorted((*ARTIFACTS, propensity.CARD))
     results = read(folder / "run_results.json")
     assert results["args"]["which"] == "build"
     statuses = {result["unique_id"]: result["status"] for result in results["results"]}
