@@ -69,7 +69,7 @@ def test_the_detector_gives_the_same_rows_on_bigquery(
     install_dbt_shim()
     client = emulators.bigquery()
     copied = _copy_metric_daily(client, world.database)
-    assert copied > 1000
+    assert copied > 900  # 11 metrics a day, 90 days, less the days a metric is missing
     project = DbtProject(tmp_path / "dbt", "emulator", {
         "SNOWPLOW_BIGQUERY_ENDPOINT": emulators.bigquery_url,
         "SNOWPLOW_PROJECT": emulators.project,
@@ -86,6 +86,7 @@ def test_the_detector_gives_the_same_rows_on_bigquery(
     with duckdb.connect(str(world.database), read_only=True) as connection:
         cursor = connection.execute(f"select {columns} from metric_anomalies")
         on_duckdb = [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
-    assert len(on_bigquery) == len(on_duckdb) == copied
+    # a count missing on a day scores as 0 there: a row for every metric and day
+    assert len(on_bigquery) == len(on_duckdb) >= copied
     assert sorted(map(_key, on_bigquery)) == sorted(map(_key, on_duckdb))
     assert sum(1 for row in on_bigquery if row["is_anomaly"]) >= 4  # the incidents
