@@ -19,9 +19,10 @@ setup:  ## install uv into the pyenv Python that .python-version selects, then t
 	@test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --silent
 	@UV="$(UV)" PYTHON="$(PYTHON)" .ci/tools.sh  # zizmor, shellcheck, hadolint (.ci/tools.txt)
 
-demo: setup  ## generate a month of traffic, load it, run the daily job (build, workbook), print
+demo: setup  ## generate 90 days of traffic (two incidents), load it, run the daily job, print
 	@test -d $(DATA)/landing || $(RUN) snowplow-sample --events 200000 --files 10 --gzip \
-	  --seed 1 --out $(DATA)/landing
+	  --seed 1 --days 90 --interest --ping-drop 2026-12-09 --crawler-flood 2026-12-16 \
+	  --out $(DATA)/landing
 	@$(RUN) snowplow-load $(DATA)/landing
 	@$(RUN) python transform/demo.py
 
@@ -53,6 +54,7 @@ bench: setup  ## measure every figure and write BENCHMARKS.md (minutes; not part
 	@$(RUN) python functions/bench_loader.py
 	@$(RUN) python transform/bench.py --tsv $(DATA)/bench/events-1000000-1.tsv --work $(DATA)/bench \
 	  --history-events 3000000
+	@$(RUN) python transform/bench_propensity.py --users 1000000 --work $(DATA)/bench
 	@$(RUN) python functions/bench_cloud.py
 	@$(RUN) python functions/bench_reconcile.py
 	@$(RUN) python infra/bench_synth.py

@@ -11,7 +11,7 @@ nothing new.
 
 import sys
 
-from snowplow_dbt import job
+from snowplow_dbt import job, ml_report
 from snowplow_dbt.report import summary
 
 DATA = job.REPO_ROOT / ".data"
@@ -24,6 +24,7 @@ def main() -> int:
     if code != 0:
         return code
     print(summary(settings.duckdb))
+    print(ml_report.summary(settings.duckdb))
     print(f"workbook: {workbook}")
     print(f"dbt artifacts and docs site: {settings.artifacts_dir}/<run id>/")
     return 0

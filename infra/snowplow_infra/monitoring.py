@@ -1,5 +1,6 @@
 """Alerts that page a person: loader errors, a parked file, a failed transform run, raw data
-gone stale, a transform run that billed several times its usual bytes.
+gone stale, a transform run that billed several times its usual bytes, and a metric anomaly
+the daily job found (broken tracking, transform/SEMANTICS.md).
 
 Each policy's documentation says what it means and what to do; infra/README.md has the
 same table. Notifications go to the e-mail channels of the environment's configuration.
@@ -60,7 +61,7 @@ class Watched:
 
 
 class Monitoring(Construct):
-    """Notification channels, the loaded- and unmatched-files metrics, four alert policies."""
+    """Notification channels, the loader's, cost and anomaly metrics, and the alert policies."""
 
     def __init__(
         self, scope: Construct, construct_id: str, config: EnvironmentConfig, watched: Watched
@@ -108,6 +109,7 @@ class Monitoring(Construct):
         )
 
         self._run_cost(config, watched)
+        self._anomaly_alert(config, watched)
 
     def _run_cost(self, config: EnvironmentConfig, watched: Watched) -> None:
         """The bytes each transform run billed (the job's last log line, `step` "end",
@@ -159,6 +161,55 @@ class Monitoring(Construct):
                 ),
             ),
             watches=(self.run_bytes,),
+        )
+
+    def _anomaly_alert(self, config: EnvironmentConfig, watched: Watched) -> None:
+        """The job's WARNING line per new metric anomaly (snowplow_dbt.anomalies) counted by
+        a log-based metric, and a policy that fires when it counts any."""
+        self.anomalies = LoggingMetric(
+            self,
+            "metric-anomalies",
+            name=config.name_of("metric-anomalies"),
+            description="Metric anomalies the daily job flagged for the first time",
+            # the job's anomalies step (transform/snowplow_dbt/anomalies.py): one WARNING
+            # line per new anomaly, message "metric anomaly: <metric> on <day>"
+            filter=(
+                'resource.type="cloud_run_job" AND '
+                f'resource.labels.job_name="{watched.transform_job}" AND '
+                'severity=WARNING AND jsonPayload.step="anomalies" AND '
+                'jsonPayload.message:"metric anomaly"'
+            ),
+            metric_descriptor=LoggingMetricMetricDescriptor(
+                metric_kind="DELTA", value_type="INT64", unit="1"
+            ),
+        )
+        self.anomaly = self._policy(
+            "metric-anomaly",
+            config,
+            "metric anomaly",
+            "The daily job flagged a metric (events, page pings, sessions, bounce rate, bot "
+            "share, sessions per device class...) outside the band its same weekday of the "
+            "past weeks predicts: tracking may be broken (a tag change, a release, a crawler). "
+            "The job's WARNING lines name the metric and day; the metric_anomalies table and "
+            "the Anomalies tab show the band. Compare with deployments of that day.",
+            MonitoringAlertPolicyConditions(
+                display_name="new metric anomaly",
+                condition_threshold=MonitoringAlertPolicyConditionsConditionThreshold(
+                    filter=(
+                        f'metric.type="logging.googleapis.com/user/{self.anomalies.name}" '
+                        'AND resource.type="cloud_run_job"'
+                    ),
+                    comparison="COMPARISON_GT",
+                    threshold_value=0,
+                    duration="0s",
+                    aggregations=[
+                        MonitoringAlertPolicyConditionsConditionThresholdAggregations(
+                            alignment_period="300s", per_series_aligner="ALIGN_SUM"
+                        )
+                    ],
+                ),
+            ),
+            watches=(self.anomalies,),
         )
 
     def metric_visible(self, metric: LoggingMetric) -> Sleep:

@@ -11,7 +11,13 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from snowplow_sample.generate import DEFAULT_START, generate, generate_many
+from snowplow_sample.generate import DEFAULT_START, Options, generate, generate_many
+from snowplow_sample.incidents import Incidents
+
+
+def _device_day(text: str) -> tuple[date, str]:
+    day, _, device = text.partition(":")
+    return date.fromisoformat(day), device
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,15 +45,32 @@ def _parser() -> argparse.ArgumentParser:
         action="store_false",
         help="leave out duplicates, late events, stray pings and the other awkward cases",
     )
+    parser.add_argument(
+        "--interest",
+        action="store_true",
+        help="users differ in a latent interest that drives return, depth and dwell",
+    )
+    incident = parser.add_argument_group("incidents (sample_data/README.md), one day each")
+    incident.add_argument("--ping-drop", type=date.fromisoformat, metavar="DAY",
+                          help="80%% of that day's page pings are lost")  # fmt: skip
+    incident.add_argument("--missing-device", type=_device_day, metavar="DAY:DEV",
+                          help="no event of that device class (Computer, Mobile...)")  # fmt: skip
+    incident.add_argument("--crawler-flood", type=date.fromisoformat, metavar="DAY",
+                          help="a crawler session beside every human session")  # fmt: skip
+    incident.add_argument("--bounce-jump", type=date.fromisoformat, metavar="DAY",
+                          help="60%% of human sessions end after one page view")  # fmt: skip
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     began = time.perf_counter()
-    options = {"seed": args.seed, "start": args.start, "days": args.days,
-               "gzip": args.gzip, "awkward": args.awkward}  # fmt: skip
     try:
+        incidents = Incidents(args.ping_drop, args.missing_device, args.crawler_flood,
+                              args.bounce_jump)  # fmt: skip
+        extra = Options(incidents, args.interest) if incidents.any or args.interest else None
+        options = {"seed": args.seed, "start": args.start, "days": args.days,
+                   "gzip": args.gzip, "awkward": args.awkward, "options": extra}  # fmt: skip
         if args.files is None:
             stats = generate(args.out, args.events, **options)
         else:

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from snowplow_sample import awkward, rows
+from snowplow_sample import awkward, incidents, rows
 from snowplow_sample.awkward import Awkwardness, Quirks
 from snowplow_sample.clock import HOUR, Calendar, stamper
+from snowplow_sample.incidents import Incidents
 from snowplow_sample.output import SlicedWriter
-from snowplow_sample.traffic import Traffic
+from snowplow_sample.rows import Event
+from snowplow_sample.traffic import Session, Traffic
 
 DEFAULT_START = date(2026, 10, 1)
 # No session starts this close to the period's edges: room for a device clock that is
@@ -85,23 +87,58 @@ _TAG_COUNTERS = {
 }  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Options:
+    """What the default traffic leaves out: incidents on chosen days, and users who differ
+    in a latent interest (traffic.py). Both off by default, so the default bytes stay."""
+
+    incidents: Incidents = field(default_factory=Incidents)
+    interest: bool = False
+
+
 def _run(
     paths: list[Path], events: int, seed: int, start: date, days: int, gzip: bool,
-    awkwardness: Awkwardness,
+    awkwardness: Awkwardness, options: Options | None = None,
 ) -> GenerationStats:  # fmt: skip
     if events < 0:
         raise ValueError("events must not be negative")
+    options = options or Options()
+    injected = options.incidents if options.incidents.any else None
     rng = random.Random(seed)
     calendar = Calendar(start, days, LEAD, QUIET)
     quirks = Quirks(awkwardness, rng, calendar.end_ms) if awkwardness.any else None
-    traffic = Traffic(rng, quirks)
+    traffic = Traffic(rng, quirks, interest=options.interest)
     stamp = stamper()
     stats = GenerationStats(files=paths)
     types: Counter[str] = Counter()
     tags: Counter[str] = Counter()
     pending: list[tuple[int, int, str]] = []
     output = SlicedWriter(paths, calendar.start_ms, calendar.end_ms, gzip)
-    planned = seq = 0
+    planned = seq = written = 0
+
+    def keep(session: Session, kept: list[Event], start_ms: int) -> None:
+        nonlocal seq, written
+        if injected is not None:
+            agent = session.user.agent
+            kept = incidents.apply(injected, rng, start_ms, agent.device, agent.robot, kept)
+            if not kept:
+                return
+        written += len(kept)
+        stats.sessions += 1
+        if session.user.agent.robot:
+            stats.bot_sessions += 1
+        elif not session.new_user:
+            stats.returning_sessions += 1
+        if not session.user.counted:
+            session.user.counted = True
+            stats.users += 1
+        for event in kept:
+            types[event.type.name] += 1
+            if event.tag:
+                tags[event.tag] += 1
+            seq += 1
+            heapq.heappush(pending, (event.collector, seq, rows.render(event, stamp)))
+
     try:
         while planned < events:
             # No session from here on starts before `floor`, so earlier lines are final.
@@ -109,32 +146,24 @@ def _run(
             while pending and pending[0][0] < floor:
                 collector, _, line = heapq.heappop(pending)
                 output.write(collector, line)
-            start_ms = calendar.at((planned + rng.random() * _JITTER_EVENTS) / events)
-            session = traffic.session(max(start_ms, floor))
+            start_ms = max(calendar.at((planned + rng.random() * _JITTER_EVENTS) / events), floor)
+            session = traffic.session(start_ms)
             kept = session.events[: events - planned]
             if not kept:
                 continue
             planned += len(kept)
-            stats.sessions += 1
-            if session.user.agent.robot:
-                stats.bot_sessions += 1
-            elif not session.new_user:
-                stats.returning_sessions += 1
-            if not session.user.counted:
-                session.user.counted = True
-                stats.users += 1
-            for event in kept:
-                types[event.type.name] += 1
-                if event.tag:
-                    tags[event.tag] += 1
-                seq += 1
-                heapq.heappush(pending, (event.collector, seq, rows.render(event, stamp)))
+            keep(session, kept, start_ms)
+            if injected is not None and incidents.floods(
+                injected, start_ms, session.user.agent.robot
+            ):
+                crawler = traffic.session(start_ms, robot=True)  # beyond the event budget
+                keep(crawler, crawler.events, start_ms)
         while pending:
             collector, _, line = heapq.heappop(pending)
             output.write(collector, line)
     finally:
         output.close()
-    stats.events = planned
+    stats.events = written  # `planned` unless incidents removed or added events
     for name, attribute in _TYPE_COUNTERS.items():
         setattr(stats, attribute, types[name])
     for tag, attribute in _TAG_COUNTERS.items():
@@ -150,23 +179,25 @@ def _rates(awkward: bool | Awkwardness) -> Awkwardness:
 
 def generate(
     path: Path, events: int, seed: int = 1, start: date = DEFAULT_START, days: int = 30,
-    gzip: bool = False, awkward: bool | Awkwardness = True,
+    gzip: bool = False, awkward: bool | Awkwardness = True, options: Options | None = None,
 ) -> GenerationStats:  # fmt: skip
     """Write `events` enriched events to one file (gzip-compressed if `gzip`).
 
     `awkward` is True for the default rates of the awkward cases, False for none, or
-    an `Awkwardness` with rates of your own.
+    an `Awkwardness` with rates of your own. `options` adds incidents or latent interest;
+    incidents make the count written differ from `events` (lost lines, a crawler flood).
     """
     if gzip != path.name.endswith(".gz"):
         # The loader goes by the name: gzip under .tsv (or text under .gz) is quarantined.
         raise ValueError(f"{path.name}: name it *.tsv.gz with gzip, *.tsv without")
     path.parent.mkdir(parents=True, exist_ok=True)
-    return _run([path], events, seed, start, days, gzip, _rates(awkward))
+    return _run([path], events, seed, start, days, gzip, _rates(awkward), options)
 
 
 def generate_many(
     folder: Path, events: int, files: int, seed: int = 1, start: date = DEFAULT_START,
     days: int = 30, gzip: bool = False, awkward: bool | Awkwardness = True,
+    options: Options | None = None,
 ) -> GenerationStats:  # fmt: skip
     """Split the same traffic over `files` files by collector time, for incremental loads.
 
@@ -179,4 +210,4 @@ def generate_many(
     folder.mkdir(parents=True, exist_ok=True)
     suffix = ".tsv.gz" if gzip else ".tsv"
     paths = [folder / f"events-{k:04d}{suffix}" for k in range(1, files + 1)]
-    return _run(paths, events, seed, start, days, gzip, _rates(awkward))
+    return _run(paths, events, seed, start, days, gzip, _rates(awkward), options)

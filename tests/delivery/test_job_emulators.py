@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from google.cloud import bigquery, storage
 from snowplow_dbt.artifacts import ARTIFACTS
+from snowplow_dbt.propensity.run import CARD
 from snowplow_loader.cloud import tables
 from snowplow_loader.cloud.config import Config
 from snowplow_loader.contract import RAW_EVENTS
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.slow
 
 RAW, MARTS = "job_raw", "job_marts"  # apart from the datasets other tests build
 BUCKET = "snowplow-test-artifacts"
+KEPT = (*ARTIFACTS, CARD)  # dbt's files and the propensity step's model card
 
 
 def copy_raw_events(client: bigquery.Client, database: Path) -> int:
@@ -80,7 +82,8 @@ def test_the_job_succeeds_on_bigquery(emulated_run: tuple[JobRun, Path, storage.
     assert result.exit_code == 0, result.logs
     steps = result.steps()
     assert result.order() == [
-        "start", "parse", "freshness", "build", "docs", "upload", "sheets", "end"
+        "start", "parse", "freshness", "build", "docs", "anomalies", "propensity", "upload",
+        "sheets", "end",
     ]  # fmt: skip
     assert result.other == []  # every line a JSON object with a severity
     assert steps["start"]["target"] == "emulator"
@@ -105,14 +108,14 @@ def test_artifacts_land_in_the_emulated_bucket(
 ) -> None:
     result, _, gcs = emulated_run
     blobs = {blob.name: blob for blob in gcs.list_blobs(BUCKET, prefix="runs/emulated/")}
-    assert sorted(blobs) == sorted(f"runs/emulated/{name}" for name in ARTIFACTS)
+    assert sorted(blobs) == sorted(f"runs/emulated/{name}" for name in KEPT)
     assert blobs["runs/emulated/index.html"].content_type == "text/html"
     run_results = json.loads(blobs["runs/emulated/run_results.json"].download_as_bytes())
     assert run_results["args"]["which"] == "build"
     statuses = {r["unique_id"]: r["status"] for r in run_results["results"]}
     assert statuses["model.snowplow.fct_sessions"] == "success"
     assert sorted(result.steps()["upload"]["artifacts"]) == sorted(
-        f"gs://{BUCKET}/runs/emulated/{name}" for name in ARTIFACTS
+        f"gs://{BUCKET}/runs/emulated/{name}" for name in KEPT
     )
 
 

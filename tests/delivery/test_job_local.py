@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from snowplow_dbt import job
 from snowplow_dbt.artifacts import ARTIFACTS
+from snowplow_dbt.propensity import run as propensity
 
 from tests.support.job import LocalRun, run_job
 from tests.transform.helpers import rows
@@ -20,7 +21,18 @@ from tests.transform.helpers import rows
 # one job run (parse, freshness, build, docs, sync) plus two short ones: tens of seconds
 pytestmark = pytest.mark.slow
 
-STEPS = ["start", "parse", "freshness", "build", "docs", "upload", "sheets", "end"]
+STEPS = [
+    "start",
+    "parse",
+    "freshness",
+    "build",
+    "docs",
+    "anomalies",
+    "propensity",
+    "upload",
+    "sheets",
+    "end",
+]
 
 
 def read(path: Path) -> Any:
@@ -40,7 +52,10 @@ def test_every_step_runs_in_order_and_every_line_is_json(local_run: LocalRun) ->
     assert local_run.result.exit_code == 0, local_run.result.logs
     assert local_run.result.other == []  # nothing but JSON objects with a severity
     assert local_run.result.order() == STEPS
-    assert {line["severity"] for line in local_run.result.logs} == {"INFO"}
+    # the propensity step warns: 160 conformance events are too few users to measure a model
+    severities = {line["step"]: line["severity"] for line in local_run.result.logs}
+    assert severities.pop("propensity") == "WARNING"
+    assert set(severities.values()) == {"INFO"}
     assert all(line["run_id"] == "daily" and line["message"] for line in local_run.result.logs)
     steps = local_run.result.steps()
     assert steps["freshness"]["sources"] == {"source.snowplow.snowplow.raw_events": "pass"}
@@ -50,11 +65,12 @@ def test_every_step_runs_in_order_and_every_line_is_json(local_run: LocalRun) ->
     assert "bytes_billed" not in steps["end"]  # DuckDB bills nothing, says nothing
     # the sync's own output lines came through as this step's JSON lines
     assert sum(line["step"] == "sheets" for line in local_run.result.logs) > 1
+    assert not steps["propensity"]["published"] and "fewer than" in steps["propensity"]["reason"]
 
 
 def test_artifacts_land_under_the_run_id(local_run: LocalRun) -> None:
     folder = local_run.artifacts / "daily"
-    assert sorted(path.name for path in folder.iterdir()) == sorted(ARTIFACTS)
+    assert sorted(path.name for path in folder.iterdir()) == sorted((*ARTIFACTS, propensity.CARD))
     results = read(folder / "run_results.json")
     assert results["args"]["which"] == "build"
     statuses = {result["unique_id"]: result["status"] for result in results["results"]}
@@ -68,7 +84,8 @@ def test_artifacts_land_under_the_run_id(local_run: LocalRun) -> None:
     assert "model.snowplow.fct_sessions" in read(folder / "catalog.json")["nodes"]
     assert (folder / "index.html").read_text()[:200].lower().lstrip().startswith("<!doctype html")
     uploaded = local_run.result.steps()["upload"]["artifacts"]
-    assert sorted(uploaded) == sorted(str(folder / name) for name in ARTIFACTS)
+    kept = (*ARTIFACTS, propensity.CARD)  # dbt's files and the propensity model card
+    assert sorted(uploaded) == sorted(str(folder / name) for name in kept)
 
 
 def test_the_sync_wrote_the_workbook_from_the_built_models(local_run: LocalRun) -> None:

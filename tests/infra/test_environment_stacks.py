@@ -193,7 +193,14 @@ def test_alert_policies_watch_loader_job_and_freshness(synthesized: Synthesized,
     }
     assert set(policies) == {
         config.name_of(n)
-        for n in ("loader-errors", "file-parked", "transform-failed", "raw-stale", "transform-cost")
+        for n in (
+            "loader-errors",
+            "file-parked",
+            "transform-failed",
+            "raw-stale",
+            "transform-cost",
+            "metric-anomaly",
+        )
     }
     channels = synthesized.resources(env, "google_monitoring_notification_channel")
     assert sorted(c["labels"]["email_address"] for c in channels) == sorted(config.alert_emails)
@@ -243,6 +250,32 @@ def test_a_run_billing_several_times_its_median_alerts(synthesized: Synthesized,
     promql = "logging_googleapis_com:user_" + name.replace("-", "_") + "_sum"
     day = f'increase({promql}{{monitored_resource="cloud_run_job"}}[1d])'
     assert query == f"{day} > 3 * (quantile_over_time(0.5, {day}[14d:1d] offset 1d) > 0)"
+
+
+def test_anomaly_alert_counts_the_jobs_anomaly_lines(synthesized: Synthesized, env: str) -> None:
+    """The job's WARNING line per new anomaly (snowplow_dbt.anomalies) feeds a log-based
+    metric, and a policy fires when it counts any: the filter matches what the job logs."""
+    from snowplow_dbt.anomalies import ANOMALY_MESSAGE
+
+    config = synthesized.environments[env]
+    metric = synthesized.one(env, "google_logging_metric", name=config.name_of("metric-anomalies"))
+    log_filter = metric["filter"]
+    assert f'job_name="{config.name_of("transform")}"' in log_filter
+    assert "severity=WARNING" in log_filter and 'jsonPayload.step="anomalies"' in log_filter
+    assert f'jsonPayload.message:"{ANOMALY_MESSAGE}"' in log_filter
+    (policy,) = [
+        p
+        for p in synthesized.resources(env, "google_monitoring_alert_policy")
+        if p["display_name"].startswith(config.name_of("metric-anomaly") + ":")
+    ]
+    (condition,) = policy["conditions"]
+    threshold = condition["condition_threshold"]
+    # the policy names the metric by reference (Terraform resolves its name)
+    reference = "logging.googleapis.com/user/${google_logging_metric.monitoring_metric-anomalies"
+    assert reference in threshold["filter"]
+    assert threshold["comparison"] == "COMPARISON_GT" and threshold["threshold_value"] == 0
+    assert policy["depends_on"], "the policy waits for the metric (provider issue 11102)"
+    assert len(policy["notification_channels"]) == len(config.alert_emails)
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 import yaml
+from snowplow_dbt.propensity.run import DECILES, DECILES_SCHEMA
 from snowplow_sheets.config import Mode, SyncConfig, Tab
 from snowplow_sheets.pacing import Backoff
 from snowplow_sheets.sheets_api import Pacing, SheetsApi, service
@@ -35,6 +36,9 @@ ROW_COUNTS = {
     "daily_active_users": 30,
     "weekly_retention_cohorts": 20,
     "daily_sessions_by_channel": 30,
+    "metric_anomalies": 40,
+    "metric_band": 30,
+    DECILES: 10,
 }
 
 
@@ -44,6 +48,7 @@ def model_columns() -> dict[str, list[str]]:
     for path in MODEL_FILES:
         for model in yaml.safe_load(path.read_text())["models"]:
             found[model["name"]] = [column["name"] for column in model["columns"]]
+    found[DECILES] = list(DECILES_SCHEMA.names)  # written by the job's propensity step
     return found
 
 
@@ -55,11 +60,10 @@ def _expression(column: str) -> str:
         return "date '2026-11-01' + (i % 30)::int"
     if column.startswith("is_"):
         return "i % 2 = 0"
-    if column.endswith(("_rate", "_s")):
+    if column.endswith(("_rate", "_s", "score", "value", "expected", "_bound")):
         return "round(i / 7.0, 3)"
-    if column.endswith(("sessions", "users", "views", "days", "events", "idx")) or column in (
-        "weeks_since_first_session",
-        "recency_days",
+    if column.endswith(("sessions", "users", "views", "days", "events", "idx", "weeks")) or (
+        column in ("weeks_since_first_session", "recency_days", "decile")
     ):
         return "i % 17"
     return f"'{column}-' || i"

@@ -134,6 +134,9 @@ def test_analytics_models_go_to_their_own_dataset(built: bigquery.Client) -> Non
         "weekly_retention_cohorts",
         "user_engagement",
         "daily_sessions_by_channel",
+        "metric_daily",
+        "metric_anomalies",
+        "metric_band",
     }
     assert tables(ANALYTICS) == analytics
     assert not tables(MODELS) & analytics
@@ -155,6 +158,8 @@ PRUNED = (
     "analytics/daily_active_users",
     "analytics/daily_sessions_by_channel",
     "analytics/weekly_retention_cohorts",
+    "analytics/metric_daily",
+    "analytics/metric_anomalies",
 )
 
 

@@ -57,7 +57,8 @@
   {% if not execute or not snowplow_tests_scoped() %}{{ return(none) }}{% endif %}
   {% set name = relation.identifier %}
   {% set scopes = {'daily_active_users': 'days_touched', 'daily_sessions_by_channel': 'days_touched',
-                  'weekly_retention_cohorts': 'weeks_touched'} %}
+                  'weekly_retention_cohorts': 'weeks_touched',
+                  'metric_daily': 'days_touched', 'metric_anomalies': 'days_touched'} %}
   {% if name == 'int_snowplow__incremental_manifest' %}
     {{ return("run_id = '" ~ invocation_id ~ "'") }}
   {% endif %}

@@ -41,6 +41,7 @@ from typing import Any
 
 from dbt.cli.main import dbtRunnerResult
 
+from snowplow_dbt import ml_steps
 from snowplow_dbt.artifacts import Destination, destination
 from snowplow_dbt.findings import NodeCost, adapter_responses, node_costs, source_ages
 from snowplow_dbt.joblog import DbtEvents, log, relay, structured
@@ -147,6 +148,7 @@ class Job:
             ("freshness", self.freshness),
             ("build", self.build),
             ("docs", self.docs),
+            *ml_steps.steps(self),  # anomalies, return propensity (snowplow_dbt.ml_steps)
         ]
 
     def parse(self) -> dict[str, Any]:

@@ -7,6 +7,7 @@ project macros (adapter.dispatch picks bigquery__ or default__, as dbt does) and
 cross-database macros the models call.
 """
 
+import datetime as _datetime
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,7 +57,7 @@ dbt = SimpleNamespace(
     dateadd=_sql("datetime_add(cast({2} as datetime), interval {1} {0})"),
 )
 flags = SimpleNamespace(FULL_REFRESH=False)
-modules = SimpleNamespace(re=re)
+modules = SimpleNamespace(re=re, datetime=_datetime)  # dbt's `modules`
 
 
 def _raise_compiler_error(message: str) -> None:
