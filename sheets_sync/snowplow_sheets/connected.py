@@ -19,7 +19,6 @@ replaces, a data source whose sheet a person deleted (refreshing it would fail w
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from googleapiclient.errors import HttpError
 
@@ -30,6 +29,7 @@ from snowplow_sheets.owned import (
     REFRESHED_KEY,
     RUN_KEY,
     TAB_KEY,
+    Editor,
     View,
     is_data_source,
     sheet_id,
@@ -47,9 +47,6 @@ from snowplow_sheets.sheets_requests import (
     sheet_properties,
 )
 from snowplow_sheets.writer import RefusedError, Run, SyncError
-
-if TYPE_CHECKING:
-    from snowplow_sheets.sheets_writer import SheetsWriter
 
 ENDED = frozenset({"SUCCEEDED", "FAILED"})
 STATUS_FIELDS = (
@@ -72,7 +69,7 @@ def _reason(error: HttpError) -> str:
     return str(getattr(error, "reason", "") or error)
 
 
-def connect(writer: "SheetsWriter", tab: Tab, table: tuple[str, str, str], run: Run) -> str:
+def connect(writer: Editor, tab: Tab, table: tuple[str, str, str], run: Run) -> str:
     """Create or refresh the tab's data source, wait for its execution, record the run."""
     project, dataset, table_id = table
     spec: Json = {"tableProjectId": project, "datasetId": dataset, "tableId": table_id}
@@ -158,7 +155,7 @@ def _adoptable(view: View, spec: Json) -> Json | None:
 
 
 def _send(
-    writer: "SheetsWriter", tab: Tab, requests: list[Json], table: str, applied: Callable[[], bool]
+    writer: Editor, tab: Tab, requests: list[Json], table: str, applied: Callable[[], bool]
 ) -> None:
     """The conversion batch: retried like a tab swap, a refusal explained."""
     try:

@@ -8,9 +8,11 @@ A data source has no metadata of its own; its DATA_SOURCE sheet carries the tags
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from snowplow_sheets.sheets_api import Json
+from snowplow_sheets.sheets_api import Json, SheetsApi
 
 TAB_KEY = "snowplow_sheets.tab"
 STAGING_KEY = "snowplow_sheets.staging"
@@ -120,3 +122,15 @@ class View:
         properties = sheet["properties"].get("dataSourceSheetProperties", {})
         found: Json = properties.get("dataExecutionStatus", {})
         return found
+
+
+class Editor(Protocol):
+    """What the connected tabs and pivots need of the Sheets writer (SheetsWriter): its
+    API, its view of the owned tabs and its one-batchUpdate-at-a-time edit."""
+
+    api: SheetsApi
+
+    @property
+    def view(self) -> View: ...
+
+    def _batch_once(self, requests: list[Json], applied: Callable[[], bool]) -> None: ...

@@ -8,21 +8,16 @@ refers to its data source by id), and waits for its execution like the data sour
 pivot is refreshed by the same billed request, in the same run.
 """
 
-from typing import TYPE_CHECKING
-
 from snowplow_sheets.config import Tab
 from snowplow_sheets.executions import wait_for
-from snowplow_sheets.owned import PIVOT_KEY, View, sheet_id
+from snowplow_sheets.owned import PIVOT_KEY, Editor, View, sheet_id
 from snowplow_sheets.sheets_api import Json, a1_title
 from snowplow_sheets.sheets_requests import add_sheet, create_metadata, pivot_table
-
-if TYPE_CHECKING:
-    from snowplow_sheets.sheets_writer import SheetsWriter
 
 PIVOT_FIELDS = "sheets(data(rowData(values(pivotTable(dataSourceId,dataExecutionStatus)))))"
 
 
-def _status(writer: "SheetsWriter", title: str) -> Json:
+def _status(writer: Editor, title: str) -> Json:
     """The execution status of the pivot table anchored at A1 of a tab."""
     found = writer.api.get(PIVOT_FIELDS, ranges=[f"{a1_title(title)}!A1"])
     for sheet in found.get("sheets", []):
@@ -35,7 +30,7 @@ def _status(writer: "SheetsWriter", title: str) -> Json:
     return {}
 
 
-def last_refresh(writer: "SheetsWriter", view: View, tab: Tab) -> str | None:
+def last_refresh(writer: Editor, view: View, tab: Tab) -> str | None:
     """When the tab's pivot was last refreshed (None: no pivot yet), read before a refresh."""
     sheet = view.pivot_of(tab.tab) if tab.pivot else None
     if sheet is None:
@@ -45,7 +40,7 @@ def last_refresh(writer: "SheetsWriter", view: View, tab: Tab) -> str | None:
 
 
 def bring_up_to_date(
-    writer: "SheetsWriter", tab: Tab, source_sheet: int, before: str | None, rewrite: bool
+    writer: Editor, tab: Tab, source_sheet: int, before: str | None, rewrite: bool
 ) -> None:
     """Make the pivot if it is missing (or its data source is new), then wait for it."""
     assert tab.pivot is not None
