@@ -6,18 +6,26 @@ target names (the DuckDB file locally, BigQuery's client otherwise) and closes i
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from snowplow_dbt import anomalies
+from snowplow_dbt.joblog import log
 from snowplow_dbt.propensity import run as propensity
 from snowplow_dbt.propensity.warehouse import BigQueryWarehouse, DuckDBWarehouse, Warehouse
+from snowplow_dbt.settings import Settings
 
-if TYPE_CHECKING:
-    from snowplow_dbt.job import Job
+
+class Job(Protocol):
+    """What the steps need of the job (snowplow_dbt.job.Job, which lists them)."""
+
+    settings: Settings
+    run_id: str
+    gathered: Path
 
 
 @contextmanager
-def open_warehouse(job: "Job") -> Iterator[Warehouse]:
+def open_warehouse(job: Job) -> Iterator[Warehouse]:
     if job.settings.target == "local":
         local = DuckDBWarehouse.open(job.settings.duckdb)
         try:
@@ -28,9 +36,8 @@ def open_warehouse(job: "Job") -> Iterator[Warehouse]:
         yield BigQueryWarehouse.from_env()
 
 
-def steps(job: "Job") -> list[tuple[str, Callable[[], dict[str, Any]]]]:
+def steps(job: Job) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
     """(name, action) of each step, in order, for the job's run_step."""
-    from snowplow_dbt.job import log
 
     def anomaly_step() -> dict[str, Any]:
         with open_warehouse(job) as warehouse:
