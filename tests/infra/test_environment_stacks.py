@@ -252,6 +252,7 @@ def test_a_run_billing_several_times_its_median_alerts(synthesized: Synthesized,
     assert query == f"{day} > 3 * (quantile_over_time(0.5, {day}[14d:1d] offset 1d) > 0)"
 
 
+@pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_anomaly_alert_counts_the_jobs_anomaly_lines(synthesized: Synthesized, env: str) -> None:
     """The job's WARNING line per new anomaly (snowplow_dbt.anomalies) feeds a log-based
     metric, and a policy fires when it counts any: the filter matches what the job logs."""

@@ -51,7 +51,7 @@ def test_the_workbook_holds_every_tab_with_the_warehouse_rows_and_the_chart(
     # sessions by channel by day: one line per channel column (direct is column C)
     assert "'Sessions by channel'!$C$3:$C$32" in by_channel
     assert "'Sessions by channel'!$A$3:$A$32" in by_channel
-    assert by_channel.count("<ser>") == 19
+    assert by_channel.count("<c:ser>") == 19
 
 
 def test_the_same_run_id_leaves_the_workbook_alone(
