@@ -8,14 +8,11 @@ A policy on a log-based metric names it in ``watches=``: the policy then waits u
 Cloud Monitoring can see the new metric (``snowplow_infra.ordering``).
 """
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cdktf_cdktf_provider_google.logging_metric import (
     LoggingMetric,
-    LoggingMetricBucketOptions,
-    LoggingMetricBucketOptionsExponentialBuckets,
     LoggingMetricMetricDescriptor,
 )
 from cdktf_cdktf_provider_google.monitoring_alert_policy import (
@@ -26,7 +23,6 @@ from cdktf_cdktf_provider_google.monitoring_alert_policy import (
     MonitoringAlertPolicyConditionsConditionAbsent,
     MonitoringAlertPolicyConditionsConditionAbsentAggregations,
     MonitoringAlertPolicyConditionsConditionMatchedLog,
-    MonitoringAlertPolicyConditionsConditionPrometheusQueryLanguage,
     MonitoringAlertPolicyConditionsConditionThreshold,
     MonitoringAlertPolicyConditionsConditionThresholdAggregations,
     MonitoringAlertPolicyDocumentation,
@@ -39,17 +35,8 @@ from constructs import Construct
 from snowplow_loader.cloud.deploy import REDRIVE_COMMAND
 
 from snowplow_infra.config import EnvironmentConfig
+from snowplow_infra.job_alerts import anomaly_alert, run_cost_alert
 from snowplow_infra.ordering import METRIC_VISIBLE, after, wait
-
-RUN_COST_FACTOR = 3  # a run billing more than this times its trailing median alerts
-RUN_COST_DAYS = 14  # the trailing window of daily runs the median is taken over
-
-
-def promql_name(metric_type: str) -> str:
-    """A Cloud Monitoring metric type as PromQL names it: the first `/` becomes `:`, every
-    other character PromQL does not allow becomes `_` (Google's PromQL mapping rules)."""
-    domain, path = metric_type.split("/", 1)
-    return re.sub(r"[^A-Za-z0-9_]", "_", domain) + ":" + re.sub(r"[^A-Za-z0-9_:]", "_", path)
 
 
 @dataclass(frozen=True)
@@ -80,7 +67,7 @@ class Monitoring(Construct):
         ]
         if watched.loader_services:  # none when events come from a BigQuery Loader table
             self._watch_loader(config, watched)
-        self.transform_failed = self._policy(
+        self.transform_failed = self.policy(
             "transform-failed",
             config,
             "transform job failed",
@@ -108,109 +95,8 @@ class Monitoring(Construct):
             ),
         )
 
-        self._run_cost(config, watched)
-        self._anomaly_alert(config, watched)
-
-    def _run_cost(self, config: EnvironmentConfig, watched: Watched) -> None:
-        """The bytes each transform run billed (the job's last log line, `step` "end",
-        carries the run's total as `bytes_billed`) as a distribution metric, and an alert
-        when one day's runs bill RUN_COST_FACTOR times the median day of the RUN_COST_DAYS
-        before: a model that lost its partition filter, a full refresh left on."""
-        name = config.name_of("transform-bytes-billed")  # the literal: a token cannot be mapped
-        self.run_bytes = LoggingMetric(
-            self,
-            "run-bytes-billed",
-            name=name,
-            description="Bytes billed by BigQuery for one run of the transform job",
-            filter=(
-                'resource.type="cloud_run_job" AND '
-                f'resource.labels.job_name="{watched.transform_job}" AND '
-                'jsonPayload.step="end" AND jsonPayload.bytes_billed>=0'
-            ),
-            value_extractor="EXTRACT(jsonPayload.bytes_billed)",
-            metric_descriptor=LoggingMetricMetricDescriptor(
-                metric_kind="DELTA", value_type="DISTRIBUTION", unit="By"
-            ),
-            bucket_options=LoggingMetricBucketOptions(
-                exponential_buckets=LoggingMetricBucketOptionsExponentialBuckets(
-                    num_finite_buckets=24, growth_factor=2, scale=10 * 2**20
-                )  # 10 MiB (BigQuery's minimum per table) to ~80 TiB
-            ),
-        )
-        # a sample every day at 00:00 UTC sums that day's runs; today's against the median
-        # of the days before (no history yet, no median, no alert)
-        total = promql_name(f"logging.googleapis.com/user/{name}") + "_sum"
-        day = f'increase({total}{{monitored_resource="cloud_run_job"}}[1d])'
-        median = f"quantile_over_time(0.5, {day}[{RUN_COST_DAYS}d:1d] offset 1d)"
-        self.run_cost = self._policy(
-            "transform-cost",
-            config,
-            "transform run billed far more than usual",
-            f"The transform job's runs of the last 24 h billed more than {RUN_COST_FACTOR} "
-            f"times the median day of the {RUN_COST_DAYS} before. The job's `build` log line "
-            "lists the bytes each model and test billed (`costs`, most first): look for a "
-            "model that scanned whole tables (a lost partition filter, a full refresh).",
-            MonitoringAlertPolicyConditions(
-                display_name=f"run bytes billed > {RUN_COST_FACTOR} x trailing median",
-                condition_prometheus_query_language=(
-                    MonitoringAlertPolicyConditionsConditionPrometheusQueryLanguage(
-                        query=f"{day} > {RUN_COST_FACTOR} * ({median} > 0)",
-                        duration="0s",
-                        evaluation_interval="300s",
-                    )
-                ),
-            ),
-            watches=(self.run_bytes,),
-        )
-
-    def _anomaly_alert(self, config: EnvironmentConfig, watched: Watched) -> None:
-        """The job's WARNING line per new metric anomaly (snowplow_dbt.anomalies) counted by
-        a log-based metric, and a policy that fires when it counts any."""
-        self.anomalies = LoggingMetric(
-            self,
-            "metric-anomalies",
-            name=config.name_of("metric-anomalies"),
-            description="Metric anomalies the daily job flagged for the first time",
-            # the job's anomalies step (transform/snowplow_dbt/anomalies.py): one WARNING
-            # line per new anomaly, message "metric anomaly: <metric> on <day>"
-            filter=(
-                'resource.type="cloud_run_job" AND '
-                f'resource.labels.job_name="{watched.transform_job}" AND '
-                'severity=WARNING AND jsonPayload.step="anomalies" AND '
-                'jsonPayload.message:"metric anomaly"'
-            ),
-            metric_descriptor=LoggingMetricMetricDescriptor(
-                metric_kind="DELTA", value_type="INT64", unit="1"
-            ),
-        )
-        self.anomaly = self._policy(
-            "metric-anomaly",
-            config,
-            "metric anomaly",
-            "The daily job flagged a metric (events, page pings, sessions, bounce rate, bot "
-            "share, sessions per device class...) outside the band its same weekday of the "
-            "past weeks predicts: tracking may be broken (a tag change, a release, a crawler). "
-            "The job's WARNING lines name the metric and day; the metric_anomalies table and "
-            "the Anomalies tab show the band. Compare with deployments of that day.",
-            MonitoringAlertPolicyConditions(
-                display_name="new metric anomaly",
-                condition_threshold=MonitoringAlertPolicyConditionsConditionThreshold(
-                    filter=(
-                        f'metric.type="logging.googleapis.com/user/{self.anomalies.name}" '
-                        'AND resource.type="cloud_run_job"'
-                    ),
-                    comparison="COMPARISON_GT",
-                    threshold_value=0,
-                    duration="0s",
-                    aggregations=[
-                        MonitoringAlertPolicyConditionsConditionThresholdAggregations(
-                            alignment_period="300s", per_series_aligner="ALIGN_SUM"
-                        )
-                    ],
-                ),
-            ),
-            watches=(self.anomalies,),
-        )
+        self.run_cost = run_cost_alert(self, self.policy, config, watched.transform_job)
+        self.anomaly = anomaly_alert(self, self.policy, config, watched.transform_job)
 
     def metric_visible(self, metric: LoggingMetric) -> Sleep:
         """The wait after a log-based metric's creation, one per metric, shared by policies.
@@ -225,7 +111,7 @@ class Monitoring(Construct):
             )
         return self._visible[key]
 
-    def _policy(
+    def policy(
         self,
         construct_id: str,
         config: EnvironmentConfig,
@@ -287,7 +173,7 @@ class Monitoring(Construct):
                 metric_kind="DELTA", value_type="INT64", unit="1"
             ),
         )
-        self.file_parked = self._policy(
+        self.file_parked = self.policy(
             "file-parked",
             config,
             "landing file parked",
@@ -305,7 +191,7 @@ class Monitoring(Construct):
             ),
             rate_limited=True,
         )
-        self.loader_errors = self._policy(
+        self.loader_errors = self.policy(
             "loader-errors",
             config,
             "loader errors",
@@ -322,7 +208,7 @@ class Monitoring(Construct):
             ),
             rate_limited=True,
         )
-        self.raw_stale = self._policy(
+        self.raw_stale = self.policy(
             "raw-stale",
             config,
             "raw data not fresh",
