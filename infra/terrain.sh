@@ -14,6 +14,6 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 SNOWPLOW_CDK=cdktn PYTHONPATH=infra:functions UV_COMPILE_BYTECODE=0 \
   python -m uv run --isolated --no-project --python 3.13 --quiet \
   --with cdktn==0.24.0 --with cdktn-provider-google==21.1.0 --with cdktn-provider-time==14.0.2 \
-  --with constructs==10.8.1 --with pydantic==2.14.4 \
+  --with constructs==10.7.2 --with pydantic==2.14.4 \
   python infra/terrain.py synth "$out/cdktn"
 .venv/bin/python infra/terrain.py compare "$out/cdktf" "$out/cdktn"
