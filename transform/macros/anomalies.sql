@@ -25,15 +25,6 @@
   PERCENTILE_CONT is analytic-only and APPROX_QUANTILES approximate.
 -#}
 
-{#- A double-precision float type on each engine. -#}
-{% macro snowplow_type_double() -%}
-  {{ return(adapter.dispatch('snowplow_type_double')()) }}
-{%- endmacro %}
-
-{% macro duckdb__snowplow_type_double() -%}double{%- endmacro %}
-
-{% macro bigquery__snowplow_type_double() -%}float64{%- endmacro %}
-
 {#- The days before a day that share its weekday, within the trailing window. -#}
 {% macro snowplow_same_weekday_lags() -%}
   ({% for week in range(1, var('snowplow__anomaly_weeks') + 1) %}{{ 7 * week }}{{ ', ' if not loop.last }}{% endfor %})

@@ -164,3 +164,12 @@
 {% macro bigquery__snowplow_rows_where(relation, condition) -%}
   {{ condition }}
 {%- endmacro %}
+
+{#- A DOUBLE / FLOAT64 (dbt.type_float is a 4-byte FLOAT on DuckDB). -#}
+{% macro snowplow_type_double() -%}
+  {{ return(adapter.dispatch('snowplow_type_double')()) }}
+{%- endmacro %}
+
+{% macro duckdb__snowplow_type_double() -%}double{%- endmacro %}
+
+{% macro bigquery__snowplow_type_double() -%}float64{%- endmacro %}

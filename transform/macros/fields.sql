@@ -105,11 +105,6 @@
   {%- endfor -%}
 {%- endmacro %}
 
-{#- A DOUBLE / FLOAT64 (dbt.type_float is a 4-byte FLOAT on DuckDB). -#}
-{% macro snowplow_type_double() -%}
-  {{ 'float64' if target.type == 'bigquery' else 'double' }}
-{%- endmacro %}
-
 {#-
   snowplow__event_fields: columns stg_snowplow__events adds to its own, each
     a raw_events column name,
