@@ -39,8 +39,10 @@ def _run_child(mode: str, path: Path, database: Path) -> tuple[float, float, int
         stale.unlink(missing_ok=True)
     output = subprocess.run(
         [sys.executable, __file__, "--child", mode, str(path), str(database)],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     seconds, rows, peak_kib = json.loads(output)
     return seconds, peak_kib * 1024 / GIB, rows
 
@@ -91,8 +93,10 @@ def _events_file(name: str, events: int, seed: int, gzip: bool = False) -> Path:
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         generate(path, events, seed=seed, gzip=gzip)
-        print(f"generated {events:,} events ({path.stat().st_size / GIB:.2f} GiB) "
-              f"in {time.perf_counter() - started:.0f} s")  # fmt: skip
+        print(
+            f"generated {events:,} events ({path.stat().st_size / GIB:.2f} GiB) "
+            f"in {time.perf_counter() - started:.0f} s"
+        )
     return path
 
 

@@ -136,8 +136,9 @@ def running(folder: Path) -> Iterator[Emulators]:
         thread.join(0.01)
     rest_port = rest.servers[0].sockets[0].getsockname()[1]
     try:
-        yield Emulators(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{rest_port}",
-                        settings.default_project_id)  # fmt: skip
+        yield Emulators(
+            f"http://127.0.0.1:{port}", f"http://127.0.0.1:{rest_port}", settings.default_project_id
+        )
     finally:
         rest.should_exit = True
         thread.join(5)

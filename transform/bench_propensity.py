@@ -106,10 +106,24 @@ def main() -> int:
         warehouse.close()
     command = f"python transform/bench_propensity.py --users {args.users}"
     per_million = seconds * 1_000_000 / scored
-    record(Figure(TABLE, command, "seconds per million users scored (batches of 50,000)",
-                  f"{per_million:.1f} s"))  # fmt: skip
-    record(Figure(TABLE, command, f"resident memory growth while scoring {scored:,} users",
-                  f"{growth:.0f} MB", f"under {BOUND_MB} MB", growth < BOUND_MB))  # fmt: skip
+    record(
+        Figure(
+            TABLE,
+            command,
+            "seconds per million users scored (batches of 50,000)",
+            f"{per_million:.1f} s",
+        )
+    )
+    record(
+        Figure(
+            TABLE,
+            command,
+            f"resident memory growth while scoring {scored:,} users",
+            f"{growth:.0f} MB",
+            f"under {BOUND_MB} MB",
+            growth < BOUND_MB,
+        )
+    )
     return 0
 
 

@@ -47,9 +47,10 @@ def load_all(
 def _empty_folders(paths: list[Path], files: list[SourceFile]) -> list[Path]:
     """Folders given on the command line that hold no enriched file at all."""
     return [
-        path for path in paths
+        path
+        for path in paths
         if path.is_dir() and not any(f.path.is_relative_to(path.resolve()) for f in files)
-    ]  # fmt: skip
+    ]
 
 
 @contextmanager
@@ -131,8 +132,10 @@ def main(argv: list[str] | None = None) -> int:
             copy = loader.quarantine_path(source)
             print(f"quarantined {result.key}: {result.reason} (copy: {copy})", file=sys.stderr)
         elif result.status is FileStatus.FAILED:
-            print(f"failed {result.key}: {result.reason}; run again once it is readable",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"failed {result.key}: {result.reason}; run again once it is readable",
+                file=sys.stderr,
+            )
     print(summary.line())
     if summary.rows_bad:
         print(f"bad rows are in {args.db}: table raw_events_bad_rows", file=sys.stderr)

@@ -152,9 +152,12 @@ class EmbeddedLoader:
         return result
 
     def _read(
-        self, sources: list[SourceFile], paths: list[str], compression: str,
+        self,
+        sources: list[SourceFile],
+        paths: list[str],
+        compression: str,
         reframed: Reframed | None = None,
-    ) -> list[FileResult]:  # fmt: skip
+    ) -> list[FileResult]:
         """Count, then insert every file's rows in one transaction (see the module doc)."""
         started = time.perf_counter()
         params: dict[str, Any] = {
@@ -241,9 +244,12 @@ class EmbeddedLoader:
         return found is not None
 
     def _record(
-        self, sources: list[SourceFile], results: list[FileResult], load_tstamp: datetime,
+        self,
+        sources: list[SourceFile],
+        results: list[FileResult],
+        load_tstamp: datetime,
         started: float,
-    ) -> list[FileResult]:  # fmt: skip
+    ) -> list[FileResult]:
         """Write the manifest rows; a batch's time is shared out by file size."""
         seconds = time.perf_counter() - started
         total = sum(s.size for s in sources) or len(sources)
@@ -254,11 +260,22 @@ class EmbeddedLoader:
         self.connection.executemany(
             f"INSERT INTO {sql.MANIFEST_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                [s.key, str(s.path), s.size, r.status, r.rows_in, r.rows_loaded, r.rows_bad,
-                 r.blank_lines, r.reason, load_tstamp, r.seconds]
+                [
+                    s.key,
+                    str(s.path),
+                    s.size,
+                    r.status,
+                    r.rows_in,
+                    r.rows_loaded,
+                    r.rows_bad,
+                    r.blank_lines,
+                    r.reason,
+                    load_tstamp,
+                    r.seconds,
+                ]
                 for s, r in zip(sources, results, strict=True)
             ],
-        )  # fmt: skip
+        )
         return results
 
     def _quarantine(self, source: SourceFile, reason: str) -> FileResult:

@@ -204,36 +204,40 @@ def render_failed_comment(environment: str, log: str, run_url: str) -> str:
     cut = len(log) - len(tail)
     shown = (f"... ({cut:,} characters before this)\n" if cut else "") + tail
     fence = "````" if "```" in shown else "```"  # a fence the log cannot close
-    return "\n".join([
-        marker("plan", environment),
-        f"### Plan for `{environment}`: failed",
-        "",
-        "The plan did not finish, so nothing below describes this change; an earlier plan "
-        "comment was replaced by this one. The end of the plan's output:",
-        "",
-        f"{fence}text",
-        shown,
-        fence,
-        "",
-        f"[Workflow run]({run_url})",
-        "",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            marker("plan", environment),
+            f"### Plan for `{environment}`: failed",
+            "",
+            "The plan did not finish, so nothing below describes this change; an earlier plan "
+            "comment was replaced by this one. The end of the plan's output:",
+            "",
+            f"{fence}text",
+            shown,
+            fence,
+            "",
+            f"[Workflow run]({run_url})",
+            "",
+        ]
+    )
 
 
 def render_fork_comment(environment: str, run_url: str) -> str:
     """The comment on a pull request from a fork, which gets no cloud identity."""
-    return "\n".join([
-        marker("plan", environment),
-        f"### Plan for `{environment}`: not run",
-        "",
-        "This pull request comes from a fork. GitHub gives workflows of fork pull requests no "
-        "OIDC token (`id-token` is unavailable), so the job cannot sign in as the read-only "
-        "planner through Workload Identity Federation and no plan was made. A maintainer can "
-        "push the branch to this repository to get a plan preview.",
-        "",
-        f"[Workflow run]({run_url})",
-        "",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            marker("plan", environment),
+            f"### Plan for `{environment}`: not run",
+            "",
+            "This pull request comes from a fork. GitHub gives workflows of fork pull requests no "
+            "OIDC token (`id-token` is unavailable), so the job cannot sign in as the read-only "
+            "planner through Workload Identity Federation and no plan was made. A maintainer can "
+            "push the branch to this repository to get a plan preview.",
+            "",
+            f"[Workflow run]({run_url})",
+            "",
+        ]
+    )
 
 
 def never_applied(plan_file: Path | None) -> bool:
@@ -243,14 +247,16 @@ def never_applied(plan_file: Path | None) -> bool:
 
 def render_never_applied_drift(environment: str, run_url: str) -> str:
     """No drift to report: nothing is deployed yet, so the issue is not opened (or closes)."""
-    return "\n".join([
-        marker("drift", environment),
-        f"`{environment}` has never been applied (no state yet): there is nothing deployed "
-        "to drift. Its first deploy creates everything in the plan.",
-        "",
-        f"[Workflow run]({run_url})",
-        "",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            marker("drift", environment),
+            f"`{environment}` has never been applied (no state yet): there is nothing deployed "
+            "to drift. Its first deploy creates everything in the plan.",
+            "",
+            f"[Workflow run]({run_url})",
+            "",
+        ]
+    )
 
 
 def render_drift_issue(environment: str, plan: Plan, plan_text: str, run_url: str) -> str:

@@ -47,9 +47,12 @@ class BootstrapStack(TerraformStack):
         # beside cdktf.out, not in it: a new synthesis must never touch the only state copy
         LocalBackend(self, path=f"../../../terraform.{stack_id}.tfstate")
         GoogleProvider(
-            self, "google", project=config.project, region=config.region,
+            self,
+            "google",
+            project=config.project,
+            region=config.region,
             default_labels=config.labels,
-        )  # fmt: skip
+        )
         apis = RequiredApis(self, "apis", config.project, BOOTSTRAP_APIS)
         state = HardenedBucket(
             self,
@@ -94,9 +97,12 @@ class EnvironmentStack(TerraformStack):
         self.config = config
         GcsBackend(self, bucket=bootstrap.state_bucket, prefix=state_prefix(config.name))
         google = GoogleProvider(
-            self, "google", project=config.project, region=config.region,
+            self,
+            "google",
+            project=config.project,
+            region=config.region,
             default_labels=config.labels,
-        )  # fmt: skip
+        )
         beta = GoogleBeta(  # service agents only (snowplow_infra.service_agents)
             self,
             "google-beta",

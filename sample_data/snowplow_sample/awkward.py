@@ -173,6 +173,9 @@ class Quirks:
         """No acknowledgement reached the tracker, so it sent the same event again later."""
         delay = self.rng.randint(2 * SECOND, 600 * SECOND)
         return replace(
-            event, sent=event.sent + delay, collector=event.collector + delay,
-            etl=event.etl + delay, tag=RETRIED_DUPLICATE,
-        )  # fmt: skip
+            event,
+            sent=event.sent + delay,
+            collector=event.collector + delay,
+            etl=event.etl + delay,
+            tag=RETRIED_DUPLICATE,
+        )

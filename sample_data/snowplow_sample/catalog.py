@@ -29,27 +29,48 @@ class Agent:
         # Built once per agent: every event of every user with this agent shares it.
         ua, major, minor, os_family, os_major, os_minor, os_patch, device = self.parsed
         parser = {
-            "useragentFamily": ua, "useragentMajor": major, "useragentMinor": minor,
-            "useragentPatch": "0", "useragentVersion": f"{ua} {major}.{minor}.0",
-            "osFamily": os_family, "osMajor": os_major or None, "osMinor": os_minor or None,
-            "osPatch": os_patch or None, "osPatchMinor": None,
-            "osVersion": " ".join([os_family, ".".join(v for v in (os_major, os_minor, os_patch) if v)]).strip(),
+            "useragentFamily": ua,
+            "useragentMajor": major,
+            "useragentMinor": minor,
+            "useragentPatch": "0",
+            "useragentVersion": f"{ua} {major}.{minor}.0",
+            "osFamily": os_family,
+            "osMajor": os_major or None,
+            "osMinor": os_minor or None,
+            "osPatch": os_patch or None,
+            "osPatchMinor": None,
+            "osVersion": " ".join(
+                [os_family, ".".join(v for v in (os_major, os_minor, os_patch) if v)]
+            ).strip(),
             "deviceFamily": device,
-        }  # fmt: skip
+        }
         if self.robot:
-            iab = {"spiderOrRobot": True, "category": "SPIDER_OR_ROBOT",
-                   "reason": "FAILED_UA_INCLUDE", "primaryImpact": "UNKNOWN"}  # fmt: skip
+            iab = {
+                "spiderOrRobot": True,
+                "category": "SPIDER_OR_ROBOT",
+                "reason": "FAILED_UA_INCLUDE",
+                "primaryImpact": "UNKNOWN",
+            }
         else:
-            iab = {"spiderOrRobot": False, "category": "BROWSER",
-                   "reason": "PASSED_ALL", "primaryImpact": "NONE"}  # fmt: skip
+            iab = {
+                "spiderOrRobot": False,
+                "category": "BROWSER",
+                "reason": "PASSED_ALL",
+                "primaryImpact": "NONE",
+            }
         contexts = {
             "schema": "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1",
             "data": [
-                {"schema": "iglu:com.snowplowanalytics.snowplow/ua_parser_context/jsonschema/1-0-0",
-                 "data": parser},
-                {"schema": "iglu:com.iab.snowplow/spiders_and_robots/jsonschema/1-0-0", "data": iab},
+                {
+                    "schema": "iglu:com.snowplowanalytics.snowplow/ua_parser_context/jsonschema/1-0-0",
+                    "data": parser,
+                },
+                {
+                    "schema": "iglu:com.iab.snowplow/spiders_and_robots/jsonschema/1-0-0",
+                    "data": iab,
+                },
             ],
-        }  # fmt: skip
+        }
         object.__setattr__(self, "derived_contexts", json.dumps(contexts, separators=(",", ":")))
 
     @property

@@ -51,14 +51,30 @@ def _parser() -> argparse.ArgumentParser:
         help="users differ in a latent interest that drives return, depth and dwell",
     )
     incident = parser.add_argument_group("incidents (sample_data/README.md), one day each")
-    incident.add_argument("--ping-drop", type=date.fromisoformat, metavar="DAY",
-                          help="80%% of that day's page pings are lost")  # fmt: skip
-    incident.add_argument("--missing-device", type=_device_day, metavar="DAY:DEV",
-                          help="no event of that device class (Computer, Mobile...)")  # fmt: skip
-    incident.add_argument("--crawler-flood", type=date.fromisoformat, metavar="DAY",
-                          help="a crawler session beside every human session")  # fmt: skip
-    incident.add_argument("--bounce-jump", type=date.fromisoformat, metavar="DAY",
-                          help="60%% of human sessions end after one page view")  # fmt: skip
+    incident.add_argument(
+        "--ping-drop",
+        type=date.fromisoformat,
+        metavar="DAY",
+        help="80%% of that day's page pings are lost",
+    )
+    incident.add_argument(
+        "--missing-device",
+        type=_device_day,
+        metavar="DAY:DEV",
+        help="no event of that device class (Computer, Mobile...)",
+    )
+    incident.add_argument(
+        "--crawler-flood",
+        type=date.fromisoformat,
+        metavar="DAY",
+        help="a crawler session beside every human session",
+    )
+    incident.add_argument(
+        "--bounce-jump",
+        type=date.fromisoformat,
+        metavar="DAY",
+        help="60%% of human sessions end after one page view",
+    )
     return parser
 
 
@@ -66,11 +82,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     began = time.perf_counter()
     try:
-        incidents = Incidents(args.ping_drop, args.missing_device, args.crawler_flood,
-                              args.bounce_jump)  # fmt: skip
+        incidents = Incidents(
+            args.ping_drop, args.missing_device, args.crawler_flood, args.bounce_jump
+        )
         extra = Options(incidents, args.interest) if incidents.any or args.interest else None
-        options = {"seed": args.seed, "start": args.start, "days": args.days,
-                   "gzip": args.gzip, "awkward": args.awkward, "options": extra}  # fmt: skip
+        options = {
+            "seed": args.seed,
+            "start": args.start,
+            "days": args.days,
+            "gzip": args.gzip,
+            "awkward": args.awkward,
+            "options": extra,
+        }
         if args.files is None:
             stats = generate(args.out, args.events, **options)
         else:

@@ -97,9 +97,15 @@ class Options:
 
 
 def _run(
-    paths: list[Path], events: int, seed: int, start: date, days: int, gzip: bool,
-    awkwardness: Awkwardness, options: Options | None = None,
-) -> GenerationStats:  # fmt: skip
+    paths: list[Path],
+    events: int,
+    seed: int,
+    start: date,
+    days: int,
+    gzip: bool,
+    awkwardness: Awkwardness,
+    options: Options | None = None,
+) -> GenerationStats:
     if events < 0:
         raise ValueError("events must not be negative")
     options = options or Options()
@@ -178,9 +184,15 @@ def _rates(awkward: bool | Awkwardness) -> Awkwardness:
 
 
 def generate(
-    path: Path, events: int, seed: int = 1, start: date = DEFAULT_START, days: int = 30,
-    gzip: bool = False, awkward: bool | Awkwardness = True, options: Options | None = None,
-) -> GenerationStats:  # fmt: skip
+    path: Path,
+    events: int,
+    seed: int = 1,
+    start: date = DEFAULT_START,
+    days: int = 30,
+    gzip: bool = False,
+    awkward: bool | Awkwardness = True,
+    options: Options | None = None,
+) -> GenerationStats:
     """Write `events` enriched events to one file (gzip-compressed if `gzip`).
 
     `awkward` is True for the default rates of the awkward cases, False for none, or
@@ -195,10 +207,16 @@ def generate(
 
 
 def generate_many(
-    folder: Path, events: int, files: int, seed: int = 1, start: date = DEFAULT_START,
-    days: int = 30, gzip: bool = False, awkward: bool | Awkwardness = True,
+    folder: Path,
+    events: int,
+    files: int,
+    seed: int = 1,
+    start: date = DEFAULT_START,
+    days: int = 30,
+    gzip: bool = False,
+    awkward: bool | Awkwardness = True,
     options: Options | None = None,
-) -> GenerationStats:  # fmt: skip
+) -> GenerationStats:
     """Split the same traffic over `files` files by collector time, for incremental loads.
 
     File k (events-0001.tsv first) holds the events whose collector_tstamp falls in

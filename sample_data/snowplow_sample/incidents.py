@@ -65,9 +65,13 @@ def _on(day: date | None, start_ms: int) -> bool:
 
 
 def apply(
-    incidents: Incidents, rng: random.Random, start_ms: int, device: str, robot: bool,
+    incidents: Incidents,
+    rng: random.Random,
+    start_ms: int,
+    device: str,
+    robot: bool,
     events: list[Event],
-) -> list[Event]:  # fmt: skip
+) -> list[Event]:
     """The events of one session (starting at `start_ms`) that survive the incidents."""
     missing = incidents.missing_device
     if missing and _on(missing[0], start_ms) and device == missing[1]:

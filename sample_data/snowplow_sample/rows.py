@@ -22,9 +22,17 @@ from snowplow_sample.catalog import Agent, City
 INDEX: dict[str, int] = {f.name: i for i, f in enumerate(ENRICHED_FIELDS)}
 
 _ETL, _COLLECTOR, _CREATED, _SENT, _DERIVED, _EVENT_ID, _FINGERPRINT = (
-    INDEX[n] for n in ("etl_tstamp", "collector_tstamp", "dvce_created_tstamp",
-                       "dvce_sent_tstamp", "derived_tstamp", "event_id", "event_fingerprint")
-)  # fmt: skip
+    INDEX[n]
+    for n in (
+        "etl_tstamp",
+        "collector_tstamp",
+        "dvce_created_tstamp",
+        "dvce_sent_tstamp",
+        "derived_tstamp",
+        "event_id",
+        "event_fingerprint",
+    )
+)
 
 
 def fill(base: list[str], values: dict[str, str]) -> list[str]:
@@ -51,8 +59,13 @@ class EventType:
     fields: tuple[tuple[int, str], ...] = field(init=False)
 
     def __post_init__(self) -> None:
-        values = {"event": self.event, "event_vendor": self.vendor, "event_name": self.name,
-                  "event_format": "jsonschema", "event_version": self.version}  # fmt: skip
+        values = {
+            "event": self.event,
+            "event_vendor": self.vendor,
+            "event_name": self.name,
+            "event_format": "jsonschema",
+            "event_version": self.version,
+        }
         object.__setattr__(self, "fields", slots(values))
 
 
@@ -101,28 +114,45 @@ def render(event: Event, stamp: Callable[[int], str]) -> str:
 
 _CONSTANT = fill(
     [""] * len(ENRICHED_FIELDS),
-    {"platform": "web", "name_tracker": catalog.NAME_TRACKER, "v_collector": catalog.V_COLLECTOR,
-     "v_etl": catalog.V_ETL, "doc_charset": "UTF-8", "br_cookies": "1"},
-)  # fmt: skip
+    {
+        "platform": "web",
+        "name_tracker": catalog.NAME_TRACKER,
+        "v_collector": catalog.V_COLLECTOR,
+        "v_etl": catalog.V_ETL,
+        "doc_charset": "UTF-8",
+        "br_cookies": "1",
+    },
+)
 
 
 def _agent_fields(agent: Agent) -> dict[str, str]:
     names = ("br_name", "br_family", "br_version", "br_type", "br_renderengine")
     return {
-        "useragent": agent.useragent, **dict(zip(names, agent.browser, strict=True)),
-        "os_name": agent.os[0], "os_family": agent.os[1], "os_manufacturer": agent.os[2],
-        "dvce_type": agent.device, "dvce_ismobile": "1" if agent.mobile else "0",
-        "br_colordepth": agent.colordepth, "derived_contexts": agent.derived_contexts,
-    }  # fmt: skip
+        "useragent": agent.useragent,
+        **dict(zip(names, agent.browser, strict=True)),
+        "os_name": agent.os[0],
+        "os_family": agent.os[1],
+        "os_manufacturer": agent.os[2],
+        "dvce_type": agent.device,
+        "dvce_ismobile": "1" if agent.mobile else "0",
+        "br_colordepth": agent.colordepth,
+        "derived_contexts": agent.derived_contexts,
+    }
 
 
 def _city_fields(city: City) -> dict[str, str]:
     return {
-        "geo_country": city.country, "geo_region": city.region, "geo_city": city.name,
-        "geo_zipcode": city.zipcode, "geo_latitude": city.latitude,
-        "geo_longitude": city.longitude, "geo_region_name": city.region_name,
-        "geo_timezone": city.timezone, "os_timezone": city.timezone, "br_lang": city.lang,
-    }  # fmt: skip
+        "geo_country": city.country,
+        "geo_region": city.region,
+        "geo_city": city.name,
+        "geo_zipcode": city.zipcode,
+        "geo_latitude": city.latitude,
+        "geo_longitude": city.longitude,
+        "geo_region_name": city.region_name,
+        "geo_timezone": city.timezone,
+        "os_timezone": city.timezone,
+        "br_lang": city.lang,
+    }
 
 
 _AGENT_ROWS = {id(a): fill(_CONSTANT, _agent_fields(a)) for a in catalog.AGENTS + catalog.BOTS}
@@ -130,15 +160,24 @@ _CITY_FIELDS = {id(c): _city_fields(c) for c in (*catalog.CITIES, catalog.CRAWLE
 
 
 def session_row(
-    agent: Agent, city: City, screen: tuple[int, int], viewport: tuple[int, int],
+    agent: Agent,
+    city: City,
+    screen: tuple[int, int],
+    viewport: tuple[int, int],
     values: dict[str, str],
-) -> list[str]:  # fmt: skip
+) -> list[str]:
     """The fields every event of one session shares (ids, device, place)."""
     row = fill(_AGENT_ROWS[id(agent)], _CITY_FIELDS[id(city)])
-    return fill(row, {
-        "dvce_screenwidth": str(screen[0]), "dvce_screenheight": str(screen[1]),
-        "br_viewwidth": str(viewport[0]), "br_viewheight": str(viewport[1]), **values,
-    })  # fmt: skip
+    return fill(
+        row,
+        {
+            "dvce_screenwidth": str(screen[0]),
+            "dvce_screenheight": str(screen[1]),
+            "br_viewwidth": str(viewport[0]),
+            "br_viewheight": str(viewport[1]),
+            **values,
+        },
+    )
 
 
 _WEB_PAGE = (
@@ -158,27 +197,46 @@ def _url_fields(url: str, prefix: str) -> dict[str, str]:
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     return {
-        f"{prefix}scheme": parts.scheme, f"{prefix}host": parts.hostname or "",
-        f"{prefix}port": str(port), f"{prefix}path": parts.path or "/",
-        f"{prefix}query": parts.query, f"{prefix}fragment": parts.fragment,
-    }  # fmt: skip
+        f"{prefix}scheme": parts.scheme,
+        f"{prefix}host": parts.hostname or "",
+        f"{prefix}port": str(port),
+        f"{prefix}path": parts.path or "/",
+        f"{prefix}query": parts.query,
+        f"{prefix}fragment": parts.fragment,
+    }
 
 
 def page_row(
-    session: list[str], *, app_id: str, url: str, title: str, page_view_id: str,
-    doc_size: tuple[int, int], referrer: str, marketing: dict[str, str],
-) -> list[str]:  # fmt: skip
+    session: list[str],
+    *,
+    app_id: str,
+    url: str,
+    title: str,
+    page_view_id: str,
+    doc_size: tuple[int, int],
+    referrer: str,
+    marketing: dict[str, str],
+) -> list[str]:
     """The fields every event of one page view shares: page, referrer, web_page context.
 
     `marketing` holds refr_medium/refr_source/refr_term and the mkt_* fields, which
     enrich derives from the referrer and the landing URL's query.
     """
-    return fill(session, {
-        "app_id": app_id, "page_url": url, "page_title": title, "page_referrer": referrer,
-        **_url_fields(url, "page_url"), **_url_fields(referrer, "refr_url"), **marketing,
-        "contexts": f'{_WEB_PAGE}{page_view_id}"}}}}]}}',
-        "doc_width": str(doc_size[0]), "doc_height": str(doc_size[1]),
-    })  # fmt: skip
+    return fill(
+        session,
+        {
+            "app_id": app_id,
+            "page_url": url,
+            "page_title": title,
+            "page_referrer": referrer,
+            **_url_fields(url, "page_url"),
+            **_url_fields(referrer, "refr_url"),
+            **marketing,
+            "contexts": f'{_WEB_PAGE}{page_view_id}"}}}}]}}',
+            "doc_width": str(doc_size[0]),
+            "doc_height": str(doc_size[1]),
+        },
+    )
 
 
 _PING_NAMES = ("pp_xoffset_min", "pp_xoffset_max", "pp_yoffset_min", "pp_yoffset_max")
@@ -200,11 +258,16 @@ def struct_extra(values: tuple[str, str, str, str, str]) -> tuple[tuple[int, str
 
 def link_click_extra(target_url: str) -> tuple[tuple[int, str], ...]:
     data = json.dumps({"targetUrl": target_url}, separators=(",", ":"))
-    return ((_UNSTRUCT, (
-        '{"schema":"iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0",'
-        '"data":{"schema":"iglu:com.snowplowanalytics.snowplow/link_click/jsonschema/1-0-1",'
-        f'"data":{data}}}}}'
-    )),)  # fmt: skip
+    return (
+        (
+            _UNSTRUCT,
+            (
+                '{"schema":"iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0",'
+                '"data":{"schema":"iglu:com.snowplowanalytics.snowplow/link_click/jsonschema/1-0-1",'
+                f'"data":{data}}}}}'
+            ),
+        ),
+    )
 
 
 def cleared(*names: str) -> tuple[tuple[int, str], ...]:

@@ -113,8 +113,16 @@ class Traffic:
         if long:
             for low, high in LONG_BURSTS:  # the tab stays open and is used again later
                 page = self._pick(catalog.PAGES, self._page_w)
-                t = self._visit(user, session_id, start + rng.randint(low, high), page,
-                                rng.randint(1, 2), None, events, landing=False)  # fmt: skip
+                t = self._visit(
+                    user,
+                    session_id,
+                    start + rng.randint(low, high),
+                    page,
+                    rng.randint(1, 2),
+                    None,
+                    events,
+                    landing=False,
+                )
             events[-1].tag = LONG_SESSION
         user.busy_until = t
         events.sort(key=attrgetter("t"))
@@ -123,9 +131,16 @@ class Traffic:
         return Session(user, new_user, events)
 
     def _visit(
-        self, user: User, session_id: str, t: int, page: Page, pages: int,
-        rotate_at: int | None, events: list[Event], landing: bool = True,
-    ) -> int:  # fmt: skip
+        self,
+        user: User,
+        session_id: str,
+        t: int,
+        page: Page,
+        pages: int,
+        rotate_at: int | None,
+        events: list[Event],
+        landing: bool = True,
+    ) -> int:
         """Emit `pages` page views from `t`; returns when the visitor left."""
         rng, start, robot = self.rng, t, user.agent.robot
         domain_userid = user.domain_userid
@@ -140,10 +155,15 @@ class Traffic:
                 session = self._session_row(user, session_id, domain_userid)
             height = page.height * 12 // 5 if user.agent.mobile else page.height
             base = rows.page_row(
-                session, app_id=page.app_id, url=url, title=page.title,
-                page_view_id=ids.uuid4(rng), referrer=referrer, marketing=marketing,
+                session,
+                app_id=page.app_id,
+                url=url,
+                title=page.title,
+                page_view_id=ids.uuid4(rng),
+                referrer=referrer,
+                marketing=marketing,
                 doc_size=(user.viewport[0], max(height, user.viewport[1])),
-            )  # fmt: skip
+            )
             events.append(self._event(rows.PAGE_VIEW, t, user, base))
             if index == rotate_at:
                 events[-1].tag = ROTATED_USER_ID
@@ -151,8 +171,9 @@ class Traffic:
             if user.account and not user.logged_in and not robot and rng.random() < 0.2:
                 user.logged_in = True  # user_id is set from the next page view on
                 at = rng.randint(t, left)
-                events.append(self._event(rows.STRUCT, at, user, base,
-                                          rows.struct_extra(catalog.LOGIN_EVENT)))  # fmt: skip
+                events.append(
+                    self._event(rows.STRUCT, at, user, base, rows.struct_extra(catalog.LOGIN_EVENT))
+                )
                 session = self._session_row(user, session_id, domain_userid)
             elif not robot and rng.random() < 0.12:
                 what = catalog.STRUCT_EVENTS[rng.randrange(len(catalog.STRUCT_EVENTS))]
@@ -162,14 +183,18 @@ class Traffic:
             if last:
                 if not robot and rng.random() < 0.15:
                     target = catalog.EXTERNAL_LINKS[rng.randrange(len(catalog.EXTERNAL_LINKS))]
-                    events.append(self._event(rows.LINK_CLICK, left, user, base,
-                                              rows.link_click_extra(target)))  # fmt: skip
+                    events.append(
+                        self._event(
+                            rows.LINK_CLICK, left, user, base, rows.link_click_extra(target)
+                        )
+                    )
                 return left
             next_page = self._next(page)
             next_url = self._url(next_page)
             if not robot and rng.random() < 0.35:
-                events.append(self._event(rows.LINK_CLICK, left, user, base,
-                                          rows.link_click_extra(next_url)))  # fmt: skip
+                events.append(
+                    self._event(rows.LINK_CLICK, left, user, base, rows.link_click_extra(next_url))
+                )
             referrer, marketing = url, {"refr_medium": "internal"}
             page, url = next_page, next_url
             t = left + rng.randint(300, 2500) if not robot else left + rng.randint(1000, 9000)
@@ -195,9 +220,13 @@ class Traffic:
         return t + MIN_VISIT + max(beats - 1, 0) * HEARTBEAT + rng.randint(500, 9500)
 
     def _event(
-        self, kind: rows.EventType, t: int, user: User, base: list[str],
+        self,
+        kind: rows.EventType,
+        t: int,
+        user: User,
+        base: list[str],
         extra: tuple[tuple[int, str], ...] = (),
-    ) -> Event:  # fmt: skip
+    ) -> Event:
         """Time one event through device, network, collector and enrich."""
         rng = self.rng
         created = t + user.skew_ms
@@ -206,39 +235,74 @@ class Traffic:
         collector = t + send + 20 + int(rng.random() * 260)
         r = rng.random()
         lag = 400 + int(r * 3000) if r < 0.98 else rng.randint(10 * SECOND, 10 * MINUTE)
-        return Event(kind, t, created, created + send, collector, collector + lag,
-                     ids.uuid4(rng), ids.hex32(rng), base, extra)  # fmt: skip
+        return Event(
+            kind,
+            t,
+            created,
+            created + send,
+            collector,
+            collector + lag,
+            ids.uuid4(rng),
+            ids.hex32(rng),
+            base,
+            extra,
+        )
 
     def _session_row(self, user: User, session_id: str, domain_userid: str) -> list[str]:
-        return rows.session_row(user.agent, user.city, user.screen, user.viewport, {
-            "v_tracker": user.tracker, "user_ipaddress": user.ip,
-            "user_id": user.account if user.logged_in else "",
-            "domain_userid": domain_userid, "domain_sessionidx": str(user.sessions),
-            "network_userid": user.network_userid, "domain_sessionid": session_id,
-        })  # fmt: skip
+        return rows.session_row(
+            user.agent,
+            user.city,
+            user.screen,
+            user.viewport,
+            {
+                "v_tracker": user.tracker,
+                "user_ipaddress": user.ip,
+                "user_id": user.account if user.logged_in else "",
+                "domain_userid": domain_userid,
+                "domain_sessionidx": str(user.sessions),
+                "network_userid": user.network_userid,
+                "domain_sessionid": session_id,
+            },
+        )
 
     def _landing(self, page: Page) -> tuple[str, str, dict[str, str]]:
         """The first page's URL, referrer and the marketing fields enrich derives from them."""
         rng = self.rng
         if rng.random() >= CAMPAIGN_SHARE:
             ref = self._pick(catalog.REFERRERS, self._referrer_w)
-            marketing = {"refr_medium": ref.medium, "refr_source": ref.source,
-                         "refr_term": ref.term} if ref.url else {}  # fmt: skip
+            marketing = (
+                {"refr_medium": ref.medium, "refr_source": ref.source, "refr_term": ref.term}
+                if ref.url
+                else {}
+            )
             return self._url(page), ref.url, marketing
         c = catalog.CAMPAIGNS[rng.randrange(len(catalog.CAMPAIGNS))]
-        tags = {"utm_source": c.source, "utm_medium": c.medium, "utm_campaign": c.name,
-                "utm_term": c.term, "utm_content": c.content}  # fmt: skip
+        tags = {
+            "utm_source": c.source,
+            "utm_medium": c.medium,
+            "utm_campaign": c.name,
+            "utm_term": c.term,
+            "utm_content": c.content,
+        }
         query = "&".join(f"{k}={quote_plus(v)}" for k, v in tags.items() if v)
-        marketing = {"mkt_source": c.source, "mkt_medium": c.medium, "mkt_campaign": c.name,
-                     "mkt_term": c.term, "mkt_content": c.content}  # fmt: skip
+        marketing = {
+            "mkt_source": c.source,
+            "mkt_medium": c.medium,
+            "mkt_campaign": c.name,
+            "mkt_term": c.term,
+            "mkt_content": c.content,
+        }
         if c.click_param:
             click = ids.click_id(rng)
             query += f"&{c.click_param}={click}"
             marketing |= {"mkt_clickid": click, "mkt_network": c.network}
         ref = c.referrer
         if ref.url:
-            marketing |= {"refr_medium": ref.medium, "refr_source": ref.source,
-                          "refr_term": ref.term}  # fmt: skip
+            marketing |= {
+                "refr_medium": ref.medium,
+                "refr_source": ref.source,
+                "refr_term": ref.term,
+            }
         return f"https://{page.host}{page.path}?{query}", ref.url, marketing
 
     def _url(self, page: Page) -> str:
@@ -303,7 +367,14 @@ class Traffic:
             "" if agent.robot or rng.random() >= ACCOUNT_SHARE else str(100_000 + self._serial)
         )
         return User(
-            ids.uuid4(rng), ids.uuid4(rng), agent, city,
-            f"{catalog.IP_PREFIXES[rng.randrange(3)]}{rng.randint(1, 254)}", tracker, screen,
-            viewport, 0 if agent.robot else skew, account,
-        )  # fmt: skip
+            ids.uuid4(rng),
+            ids.uuid4(rng),
+            agent,
+            city,
+            f"{catalog.IP_PREFIXES[rng.randrange(3)]}{rng.randint(1, 254)}",
+            tracker,
+            screen,
+            viewport,
+            0 if agent.robot else skew,
+            account,
+        )

@@ -46,7 +46,7 @@ class Cloud:
             project=config.project,
             credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
             client_options={"api_endpoint": config.bigquery_endpoint},
-        )  # fmt: skip
+        )
         gcs = storage.Client()
         gcs.create_bucket(bucket)
         tables.ensure(client, config, config.project)
@@ -85,8 +85,13 @@ class Cloud:
             "id": uuid.uuid4().hex,
             "time": (time or datetime.now(UTC)).isoformat().replace("+00:00", "Z"),
         }
-        data = {"bucket": self.bucket, "name": name, "generation": str(generation),
-                "metageneration": "1", "contentType": "text/tab-separated-values"}  # fmt: skip
+        data = {
+            "bucket": self.bucket,
+            "name": name,
+            "generation": str(generation),
+            "metageneration": "1",
+            "contentType": "text/tab-separated-values",
+        }
         return CloudEvent(attributes, data)
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:

@@ -25,25 +25,30 @@ def malformed_files() -> dict[str, bytes]:
         good = _good(index, 4)
         files[f"rows/class-{index:02}.tsv"] = b"\n".join([*good[:2], bad, *good[2:]]) + b"\n"
     good = _good(20, len(CASES) + 1)
-    mixed = [part for pair in zip(good, [bad for bad, *_ in CASES.values()], strict=False)
-             for part in pair]  # fmt: skip
+    mixed = [
+        part
+        for pair in zip(good, [bad for bad, *_ in CASES.values()], strict=False)
+        for part in pair
+    ]
     files["rows/every-class.tsv.gz"] = gzip.compress(b"\n".join([*mixed, good[-1]]) + b"\n")
     several = line(21 * 10_000, event_id="x", br_cookies="2", geo_longitude="east")
     files["rows/several-fields.tsv"] = (several + "\n").encode()
     files["rows/header-only.tsv"] = (HEADER + "\n").encode()
     rows = _good(22, 5)
-    files.update({
-        "files/binary.tsv": bytes(range(256)) * 64,
-        "files/binary.tsv.gz": bytes(range(256)) * 64,
-        "files/truncated.tsv.gz": gzip.compress(b"\n".join(rows * 400))[:3000],
-        "files/corrupt.tsv.gz": gzip.compress(b"\n".join(rows))[:20] + b"\x00" * 200,
-        "files/gzip-under-tsv-name.tsv": gzip.compress(b"\n".join(rows)),
-        "files/lone-cr.tsv": rows[0] + b"\n" + rows[1].replace(b"\tweb\t", b"\tw\reb\t", 1),
-        "files/mixed-line-endings.tsv": rows[0] + b"\n" + rows[1] + b"\r\n",
-        "files/empty.tsv": b"",
-        "files/blank-lines-only.tsv": b"\n\n\n",
-        "files/empty.tsv.gz": gzip.compress(b""),
-    })  # fmt: skip
+    files.update(
+        {
+            "files/binary.tsv": bytes(range(256)) * 64,
+            "files/binary.tsv.gz": bytes(range(256)) * 64,
+            "files/truncated.tsv.gz": gzip.compress(b"\n".join(rows * 400))[:3000],
+            "files/corrupt.tsv.gz": gzip.compress(b"\n".join(rows))[:20] + b"\x00" * 200,
+            "files/gzip-under-tsv-name.tsv": gzip.compress(b"\n".join(rows)),
+            "files/lone-cr.tsv": rows[0] + b"\n" + rows[1].replace(b"\tweb\t", b"\tw\reb\t", 1),
+            "files/mixed-line-endings.tsv": rows[0] + b"\n" + rows[1] + b"\r\n",
+            "files/empty.tsv": b"",
+            "files/blank-lines-only.tsv": b"\n\n\n",
+            "files/empty.tsv.gz": gzip.compress(b""),
+        }
+    )
     rng = random.Random(2026)
     for index in range(RANDOM_FILES):
         damaged = [mutate(rng, text) for text in _good(30 + index, 20)]

@@ -34,8 +34,12 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith(("snowplow", "duc
     attributes = {key: event[key] for key in ("type", "source", "subject", "id", "time")}
     done = subprocess.run(
         [sys.executable, "-c", code, json.dumps(attributes), json.dumps(event.data)],
-        capture_output=True, text=True, env=dict(os.environ), cwd=tmp_path, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        cwd=tmp_path,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     *log, modules = done.stdout.strip().splitlines()
     assert json.loads(log[-1])["outcome"] == "loaded"

@@ -11,8 +11,14 @@ from snowplow_loader.cloud import entry
 from snowplow_loader.cloud.config import ConfigError
 
 FUNCTIONS = Path(__file__).parents[2] / "functions"
-HEAVY = ("google.cloud.bigquery", "google.cloud.storage", "duckdb", "pydantic",
-         "snowplow_loader.cloud.handler", "snowplow_loader.cloud.config")  # fmt: skip
+HEAVY = (
+    "google.cloud.bigquery",
+    "google.cloud.storage",
+    "duckdb",
+    "pydantic",
+    "snowplow_loader.cloud.handler",
+    "snowplow_loader.cloud.config",
+)
 
 
 def test_importing_the_function_loads_no_client_library() -> None:

@@ -65,20 +65,28 @@ def assert_same_verdicts_as_the_embedded_engine(
             result = loader.load(SourceFile.at(path))
             status, rows_in, loaded, bad, blank, reason = manifest[keys[name]]
             assert (status, rows_in, loaded, bad, blank) == (
-                result.status, result.rows_in, result.rows_loaded, result.rows_bad,
+                result.status,
+                result.rows_in,
+                result.rows_loaded,
+                result.rows_bad,
                 result.blank_lines,
-            ), name  # fmt: skip
+            ), name
             if reason or result.reason:  # same class of reason; ours adds where the copy is
                 ours = (reason or "").split(" (copied to")[0]
                 assert ours.split(":")[0] == (result.reason or "").split(":")[0], name
         duckdb_bad = Counter(
-            (keys[Path(path).relative_to(tmp_path / "landing").as_posix()], n, reason,
-             tuple(fields) if reason == "row_decoding_error" else (), message)
+            (
+                keys[Path(path).relative_to(tmp_path / "landing").as_posix()],
+                n,
+                reason,
+                tuple(fields) if reason == "row_decoding_error" else (),
+                message,
+            )
             for path, n, reason, fields, message in loader.connection.execute(
                 "SELECT m.path, line_number, b.reason, error_fields, message "
                 "FROM raw_events_bad_rows b JOIN load_manifest m USING (file_key)"
             ).fetchall()
-        )  # fmt: skip
+        )
     assert bigquery_bad == duckdb_bad
 
 

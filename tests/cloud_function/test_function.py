@@ -26,8 +26,11 @@ def test_a_file_loads_once_and_says_so_in_one_log_line(
     key = cloud.key("2026/10/01/a.tsv", generation)
     assert entry["severity"] == "INFO" and entry["outcome"] == "loaded"
     assert (entry["file_key"], entry["rows"], entry["rows_loaded"], entry["bad_rows"]) == (
-        key, 4, 3, 1,
-    )  # fmt: skip
+        key,
+        4,
+        3,
+        1,
+    )
     assert entry["job_id"].endswith("_commit_0")
     assert cloud.count(cloud.names.raw_events, f"load_file_key = '{key}'") == 3
     assert cloud.rows(
@@ -40,8 +43,10 @@ def test_a_file_loads_once_and_says_so_in_one_log_line(
     assert cloud.deliver("2026/10/01/a.tsv", generation) == 200
     [again] = log_lines(capsys)
     assert (again["outcome"], again["rows_loaded"], again["job_id"]) == (
-        "skipped", 3, entry["job_id"],
-    )  # fmt: skip
+        "skipped",
+        3,
+        entry["job_id"],
+    )
     assert cloud.job_ids() == jobs  # a redelivery starts no job
     assert cloud.count(cloud.names.raw_events) == 3
 
@@ -57,9 +62,15 @@ def test_values_arrive_typed(cloud: Cloud) -> None:
         f"FROM `{cloud.names.raw_events}`"
     )
     assert row == (
-        datetime(2026, 10, 1, 12, 0, 0, 123456, tzinfo=UTC), 3, 51.5, False, True,
-        Decimal("12.35"), "00000000-0000-0000-0000-000000000001", True,
-    )  # fmt: skip
+        datetime(2026, 10, 1, 12, 0, 0, 123456, tzinfo=UTC),
+        3,
+        51.5,
+        False,
+        True,
+        Decimal("12.35"),
+        "00000000-0000-0000-0000-000000000001",
+        True,
+    )
 
 
 @pytest.mark.parametrize(

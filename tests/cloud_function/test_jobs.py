@@ -29,9 +29,12 @@ class FakeJob:
     """A job that goes through the given states, one per reload."""
 
     def __init__(
-        self, job_id: str, states: list[str], error: dict[str, str] | None,
+        self,
+        job_id: str,
+        states: list[str],
+        error: dict[str, str] | None,
         labels: dict[str, str] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.job_id, self._states, self._error = job_id, states, error
         self.labels = labels or {}
 

@@ -30,8 +30,14 @@ def test_both_engines_load_the_valid_lines_and_agree_on_the_bad_ones(
             path = tmp_path / name
             path.write_bytes(data)
             result = loader.load(SourceFile.at(path))
-            counts = (result.status, result.rows_in, result.rows_loaded, result.rows_bad,
-                      result.blank_lines, result.reason)  # fmt: skip
+            counts = (
+                result.status,
+                result.rows_in,
+                result.rows_loaded,
+                result.rows_bad,
+                result.blank_lines,
+                result.reason,
+            )
             assert manifest[keys[name]] == counts, name
             assert (result.status, result.rows_loaded, result.rows_bad) == (
                 "loaded",
@@ -44,8 +50,9 @@ def test_both_engines_load_the_valid_lines_and_agree_on_the_bad_ones(
                 (keys[name], *row)
                 for row in loader.connection.execute(
                     "SELECT line_number, reason, message FROM raw_events_bad_rows "
-                    "WHERE file_key = ?", [result.key],
+                    "WHERE file_key = ?",
+                    [result.key],
                 ).fetchall()
-            ]  # fmt: skip
+            ]
     assert bigquery_bad == sorted(duckdb_bad)
     assert len(bigquery_bad) == sum(len(bad) for _, _, bad in FILES.values())

@@ -27,16 +27,23 @@ def _handler(project: str) -> type[BaseHTTPRequestHandler]:
             elif path.endswith("/universe/universe-domain"):
                 body = "googleapis.com"
             elif path.endswith("/service-accounts/default/token"):
-                body = {"access_token": "emulator-token", "expires_in": 3600,
-                        "token_type": "Bearer"}  # fmt: skip
+                body = {
+                    "access_token": "emulator-token",
+                    "expires_in": 3600,
+                    "token_type": "Bearer",
+                }
             elif path.endswith("/service-accounts/default/"):
-                body = {"email": ACCOUNT, "aliases": ["default"],
-                        "scopes": ["https://www.googleapis.com/auth/cloud-platform"]}  # fmt: skip
+                body = {
+                    "email": ACCOUNT,
+                    "aliases": ["default"],
+                    "scopes": ["https://www.googleapis.com/auth/cloud-platform"],
+                }
             payload = (body if isinstance(body, str) else json.dumps(body)).encode()
             self.send_response(200)
             self.send_header("Metadata-Flavor", "Google")
-            self.send_header("Content-Type", "text/plain" if isinstance(body, str) else
-                             "application/json")  # fmt: skip
+            self.send_header(
+                "Content-Type", "text/plain" if isinstance(body, str) else "application/json"
+            )
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)

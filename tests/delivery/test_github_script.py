@@ -45,10 +45,18 @@ def run(tmp_path: Path, comments: list[dict[str, Any]], action: str, arg: str = 
     node = shutil.which("node")
     assert node
     done = subprocess.run(
-        [node, "-e", HARNESS, str(ROOT / ".github" / "scripts" / "github.js"),
-         json.dumps([comments, action, arg])],
-        capture_output=True, text=True, cwd=tmp_path, check=True,
-    )  # fmt: skip
+        [
+            node,
+            "-e",
+            HARNESS,
+            str(ROOT / ".github" / "scripts" / "github.js"),
+            json.dumps([comments, action, arg]),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    )
     return json.loads(done.stdout)
 
 

@@ -37,8 +37,9 @@ def copy_raw_events(client: bigquery.Client, database: Path) -> int:
         connection.execute(f"copy (select {columns} from raw_events) to '{export}' (format json)")
     config = bigquery.LoadJobConfig(source_format=bigquery.SourceFormat.NEWLINE_DELIMITED_JSON)
     with export.open("rb") as handle:
-        job = client.load_table_from_file(handle, f"{client.project}.{RAW}.raw_events",
-                                          job_config=config)  # fmt: skip
+        job = client.load_table_from_file(
+            handle, f"{client.project}.{RAW}.raw_events", job_config=config
+        )
     job.result()
     return int(job.output_rows or 0)
 
@@ -72,8 +73,9 @@ def emulated_run(
         gcs.create_bucket(BUCKET)
     workbook = folder / "snowplow.xlsx"
     with metadata_server(emulators.project) as credentials:
-        result = run_job(["--run-id", "emulated", "--workbook", str(workbook)],
-                         {**env, **credentials})  # fmt: skip
+        result = run_job(
+            ["--run-id", "emulated", "--workbook", str(workbook)], {**env, **credentials}
+        )
     return result, workbook, gcs
 
 
@@ -82,9 +84,17 @@ def test_the_job_succeeds_on_bigquery(emulated_run: tuple[JobRun, Path, storage.
     assert result.exit_code == 0, result.logs
     steps = result.steps()
     assert result.order() == [
-        "start", "parse", "freshness", "build", "docs", "anomalies", "propensity", "upload",
-        "sheets", "end",
-    ]  # fmt: skip
+        "start",
+        "parse",
+        "freshness",
+        "build",
+        "docs",
+        "anomalies",
+        "propensity",
+        "upload",
+        "sheets",
+        "end",
+    ]
     assert result.other == []  # every line a JSON object with a severity
     assert steps["start"]["target"] == "emulator"
     assert steps["freshness"]["sources"] == {"source.snowplow.snowplow.raw_events": "pass"}

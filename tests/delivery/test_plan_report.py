@@ -22,8 +22,10 @@ def cli(tmp_path: Path, *args: str) -> tuple[str, dict[str, str]]:
     out = tmp_path / "body.md"
     done = subprocess.run(
         [sys.executable, str(SCRIPT), *args, "--run-url", RUN_URL, "--out", str(out)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     outputs = dict(line.split("=", 1) for line in done.stdout.splitlines())
     return out.read_text(), outputs
 
@@ -38,10 +40,17 @@ def test_counts_match_terraforms_own_summary() -> None:
 
 def test_comment_lists_every_change_with_destroys_first(tmp_path: Path) -> None:
     body, outputs = cli(
-        tmp_path, "comment", "--env", "dev", "--plan", str(CHANGES),
-        "--plan-text", str(FIXTURES / "plan_dev_changes.txt"),
-        "--checkov", str(FIXTURES / "checkov_one_failed.json"),
-    )  # fmt: skip
+        tmp_path,
+        "comment",
+        "--env",
+        "dev",
+        "--plan",
+        str(CHANGES),
+        "--plan-text",
+        str(FIXTURES / "plan_dev_changes.txt"),
+        "--checkov",
+        str(FIXTURES / "checkov_one_failed.json"),
+    )
     lines = body.splitlines()
     assert lines[0] == "<!-- snowplow-plan:dev -->"
     assert lines[1] == "### Plan for `dev`: 2 to add, 2 to change, 2 to destroy"
@@ -72,12 +81,22 @@ def test_comment_lists_every_change_with_destroys_first(tmp_path: Path) -> None:
 
 def test_a_clean_plan_says_no_changes_and_is_not_destructive(tmp_path: Path) -> None:
     checkov = tmp_path / "checkov.json"
-    checkov.write_text(json.dumps([
-        {"check_type": "terraform_json", "summary": {"passed": 70, "failed": 0, "skipped": 3},
-         "results": {"failed_checks": []}},
-        {"check_type": "terraform_json", "summary": {"passed": 61, "failed": 0, "skipped": 4},
-         "results": {"failed_checks": []}},
-    ]))  # fmt: skip
+    checkov.write_text(
+        json.dumps(
+            [
+                {
+                    "check_type": "terraform_json",
+                    "summary": {"passed": 70, "failed": 0, "skipped": 3},
+                    "results": {"failed_checks": []},
+                },
+                {
+                    "check_type": "terraform_json",
+                    "summary": {"passed": 61, "failed": 0, "skipped": 4},
+                    "results": {"failed_checks": []},
+                },
+            ]
+        )
+    )
     body, outputs = cli(
         tmp_path, "comment", "--env", "prod", "--plan", str(CLEAN), "--checkov", str(checkov)
     )
@@ -114,9 +133,15 @@ def test_a_fork_gets_a_comment_saying_why_there_is_no_plan(tmp_path: Path) -> No
 
 def test_drift_issue_names_what_changed_outside_terraform(tmp_path: Path) -> None:
     body, outputs = cli(
-        tmp_path, "drift", "--env", "dev", "--plan", str(CHANGES),
-        "--plan-text", str(FIXTURES / "plan_dev_changes.txt"),
-    )  # fmt: skip
+        tmp_path,
+        "drift",
+        "--env",
+        "dev",
+        "--plan",
+        str(CHANGES),
+        "--plan-text",
+        str(FIXTURES / "plan_dev_changes.txt"),
+    )
     lines = body.splitlines()
     assert lines[0] == "<!-- snowplow-drift:dev -->"
     assert "differences between what is deployed and the code" in lines[1]

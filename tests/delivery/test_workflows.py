@@ -164,10 +164,15 @@ def test_actions_run_on_node_24_not_20() -> None:
     node = next(step for step in setup["runs"]["steps"] if "setup-node" in step["uses"])
     assert node["with"]["node-version"] == 24
     # the node-20 releases this repository used before: none is left
-    old = ["11bd71901bbe5b1630ceea73d27597364c9af683", "60a0d83039c74a4aee543508d2ffcb1c3799cdea",
-           "71f986410dfbc7added4569d411d040a91dc6935", "b9cd54a3c349d3f38e8881555d616ced269862dd",
-           "49933ea5288caeca8642d1e84afbd3f7d6820020", "a26af69be951a213d495a4c3e4e4022e16d87065",
-           "5a3ec84eff668545956fd18022155c47e93e2684"]  # fmt: skip
+    old = [
+        "11bd71901bbe5b1630ceea73d27597364c9af683",
+        "60a0d83039c74a4aee543508d2ffcb1c3799cdea",
+        "71f986410dfbc7added4569d411d040a91dc6935",
+        "b9cd54a3c349d3f38e8881555d616ced269862dd",
+        "49933ea5288caeca8642d1e84afbd3f7d6820020",
+        "a26af69be951a213d495a4c3e4e4022e16d87065",
+        "5a3ec84eff668545956fd18022155c47e93e2684",
+    ]
     text = "".join(path.read_text() for path in WORKFLOWS + ACTIONS)
     assert [sha for sha in old if sha in text] == []
 

@@ -17,10 +17,13 @@ def test_bootstrap_state_is_local_and_the_state_bucket_hardened(synthesized: Syn
     assert bucket["versioning"] == {"enabled": True}
     assert bucket["uniform_bucket_level_access"] is True
     assert bucket["public_access_prevention"] == "enforced"
-    assert {"state_bucket", "workload_identity_provider", "planner_service_account",
-            "deployer_service_account_dev", "deployer_service_account_prod"} <= set(
-        stack["output"]
-    )  # fmt: skip
+    assert {
+        "state_bucket",
+        "workload_identity_provider",
+        "planner_service_account",
+        "deployer_service_account_dev",
+        "deployer_service_account_prod",
+    } <= set(stack["output"])
 
 
 def test_provider_admits_only_the_repositorys_pull_requests_drift_checks_and_deploys(

@@ -28,10 +28,21 @@ def scan(synthesized: Synthesized, cwd: Path) -> dict[str, Any]:
     """checkov's JSON report on the folder of every stack synthesized, run from `cwd`."""
     folder = next(iter(synthesized.files.values())).parents[1]
     done = subprocess.run(
-        [str(CHECKOV), "-d", str(folder), "--framework", "terraform_json", "--skip-download",
-         "-o", "json"],
-        capture_output=True, text=True, check=False, cwd=cwd,
-    )  # fmt: skip
+        [
+            str(CHECKOV),
+            "-d",
+            str(folder),
+            "--framework",
+            "terraform_json",
+            "--skip-download",
+            "-o",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+    )
     report: dict[str, Any] = json.loads(done.stdout)
     return report
 
@@ -53,8 +64,11 @@ def test_checkov_finds_exactly_the_skipped_checks(
     assert scanned == set(synthesized.files) | set(existing_table.files), "a stack not scanned"
     assert report["summary"]["passed"] > 100
     (existing,) = existing_table.files
-    passed = {c["resource"] for c in results["passed_checks"]
-              if Path(c["file_path"]).parent.name == existing}  # fmt: skip
+    passed = {
+        c["resource"]
+        for c in results["passed_checks"]
+        if Path(c["file_path"]).parent.name == existing
+    }
     resources = existing_table.stacks[existing]["resource"]
     for kind in ("google_storage_bucket", "google_bigquery_dataset"):
         assert {f"resource.{key}" for key in resources[kind]} <= passed, kind

@@ -24,14 +24,18 @@ def test_everything_waits_for_what_it_needs(synthesized: Synthesized, env: str) 
         if not consumer.startswith("google_monitoring_alert_policy."):
             assert found[consumer], f"{consumer}: no grant found that it needs"
     (trigger_function,) = [
-        a for a in graph.of_type("google_cloudfunctions2_function")
+        a
+        for a in graph.of_type("google_cloudfunctions2_function")
         if "event_trigger" in graph.bodies[a]
-    ]  # fmt: skip
+    ]
     roles = {graph.bodies[g].get("role") for g in found[trigger_function]}
     assert {
-        "roles/pubsub.publisher", "roles/eventarc.eventReceiver", "roles/eventarc.serviceAgent",
-        "roles/logging.logWriter", "roles/artifactregistry.writer",
-    } <= roles  # fmt: skip
+        "roles/pubsub.publisher",
+        "roles/eventarc.eventReceiver",
+        "roles/eventarc.serviceAgent",
+        "roles/logging.logWriter",
+        "roles/artifactregistry.writer",
+    } <= roles
     (agent,) = graph.of_type("google_project_service_identity")
     assert graph.bodies[agent]["service"] == "eventarc.googleapis.com"
     assert agent in found[trigger_function]

@@ -29,8 +29,10 @@ def test_each_environment_has_its_own_deployer(synthesized: Synthesized) -> None
         account["account_id"]
         for account in synthesized.resources("bootstrap", "google_service_account")
     }
-    deployers = {name: synthesized.bootstrap.deployer_id(config)
-                 for name, config in synthesized.environments.items()}  # fmt: skip
+    deployers = {
+        name: synthesized.bootstrap.deployer_id(config)
+        for name, config in synthesized.environments.items()
+    }
     assert len(set(deployers.values())) == len(ENVIRONMENTS)
     assert set(deployers.values()) <= accounts
     assert not [a for a in accounts if a.endswith("deployer") and a not in deployers.values()]

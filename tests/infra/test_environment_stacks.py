@@ -14,10 +14,17 @@ from tests.support.synthesis import ENVIRONMENTS, Synthesized, account, ref
 pytestmark = pytest.mark.xdist_group("infra-synth")
 
 OUTPUTS = {
-    "landing_bucket", "quarantine_bucket", "artifacts_bucket", "raw_dataset", "marts_dataset",
-    "analytics_dataset", "loader_function", "reconcile_function", "transform_job",
+    "landing_bucket",
+    "quarantine_bucket",
+    "artifacts_bucket",
+    "raw_dataset",
+    "marts_dataset",
+    "analytics_dataset",
+    "loader_function",
+    "reconcile_function",
+    "transform_job",
     "job_image_repository",
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -36,8 +43,10 @@ def test_loader_runs_on_landing_finalize_with_retries(synthesized: Synthesized, 
     assert service["max_instance_count"] == config.loader_max_instances
     assert service["service_account_email"] == account(synthesized, env, "loader")
     assert (service["timeout_seconds"], service["available_memory"], service["available_cpu"]) == (
-        LOADER_FUNCTION.timeout_seconds, LOADER_FUNCTION.memory, LOADER_FUNCTION.cpu
-    )  # fmt: skip
+        LOADER_FUNCTION.timeout_seconds,
+        LOADER_FUNCTION.memory,
+        LOADER_FUNCTION.cpu,
+    )
     assert service["max_instance_request_concurrency"] == 1
     assert function["build_config"]["entry_point"] == LOADER_FUNCTION.entry_point
     assert function["build_config"]["runtime"] == LOADER_FUNCTION.runtime
@@ -78,15 +87,19 @@ def test_reconcile_is_called_hourly_with_an_oidc_token(synthesized: Synthesized,
     target = schedule["http_target"]
     assert target["uri"] == url
     assert target["oidc_token"] == {
-        "service_account_email": account(synthesized, env, "scheduler"), "audience": url
-    }  # fmt: skip
+        "service_account_email": account(synthesized, env, "scheduler"),
+        "audience": url,
+    }
     service = ref(
         synthesized, env, "google_cloudfunctions2_function", "service_config[0].service", name=name
     )
     synthesized.one(
-        env, "google_cloud_run_v2_service_iam_member", name=service, role="roles/run.invoker",
+        env,
+        "google_cloud_run_v2_service_iam_member",
+        name=service,
+        role="roles/run.invoker",
         member="serviceAccount:" + account(synthesized, env, "scheduler"),
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -96,8 +109,13 @@ def test_trigger_account_may_receive_and_invoke(synthesized: Synthesized, env: s
     synthesized.one(
         env, "google_project_iam_member", role="roles/eventarc.eventReceiver", member=trigger
     )
-    service = ref(synthesized, env, "google_cloudfunctions2_function", "service_config[0].service",
-                  name=config.name_of("loader"))  # fmt: skip
+    service = ref(
+        synthesized,
+        env,
+        "google_cloudfunctions2_function",
+        "service_config[0].service",
+        name=config.name_of("loader"),
+    )
     synthesized.one(env, "google_cloud_run_v2_service_iam_member", name=service, member=trigger)
     agent = synthesized.stacks[env]["data"]["google_storage_project_service_account"]
     (key,) = agent
@@ -287,8 +305,9 @@ def test_labels_state_and_outputs(synthesized: Synthesized, env: str) -> None:
     assert provider["default_labels"] == config.labels
     assert provider["project"] == config.project
     assert stack["terraform"]["backend"]["gcs"] == {
-        "bucket": synthesized.bootstrap.state_bucket, "prefix": f"stacks/{env}"
-    }  # fmt: skip
+        "bucket": synthesized.bootstrap.state_bucket,
+        "prefix": f"stacks/{env}",
+    }
     assert set(stack["output"]) >= OUTPUTS
     assert cdktf.Testing.to_have_resource_with_properties(
         synthesized.texts[env], "google_project_service", {"service": "run.googleapis.com"}

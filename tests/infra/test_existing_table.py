@@ -31,8 +31,12 @@ LOADER_ONLY = (
     "google_bigquery_table",  # raw_events, raw_events_bad_rows, load_manifest
 )
 LOADER_OUTPUTS = {
-    "landing_bucket", "quarantine_bucket", "raw_dataset", "loader_function", "reconcile_function"
-}  # fmt: skip
+    "landing_bucket",
+    "quarantine_bucket",
+    "raw_dataset",
+    "loader_function",
+    "reconcile_function",
+}
 
 
 def names(synthesized: Synthesized, env: str, resource_type: str, key: str) -> set[str]:
@@ -60,8 +64,9 @@ def test_no_loader_its_buckets_accounts_or_raw_datasets(
         "transform", "scheduler"
     )
     assert names(existing_table, EXISTING, "google_bigquery_dataset", "dataset_id") == {
-        config.dataset_of("marts"), config.dataset_of("analytics")
-    }  # fmt: skip
+        config.dataset_of("marts"),
+        config.dataset_of("analytics"),
+    }
     (repository,) = existing_table.resources(EXISTING, "google_artifact_registry_repository")
     assert repository["repository_id"] == config.name_of("images")  # the job's, no builds
     outputs = existing_table.stacks[EXISTING]["output"]
@@ -143,14 +148,22 @@ def test_the_job_reads_that_table_and_no_other_data(existing_table: Synthesized)
     project, dataset, table = EXISTING_TABLE.split(".")
     binding = existing_table.one(EXISTING, "google_bigquery_table_iam_member", member=job)
     assert (binding["project"], binding["dataset_id"], binding["table_id"], binding["role"]) == (
-        project, dataset, table, "roles/bigquery.dataViewer"
-    )  # fmt: skip
+        project,
+        dataset,
+        table,
+        "roles/bigquery.dataViewer",
+    )
     grants = _grants_to(existing_table, EXISTING, job)
     datasets = {
-        ref(existing_table, EXISTING, "google_bigquery_dataset", "dataset_id",
-            dataset_id=config.dataset_of(layer)): layer
+        ref(
+            existing_table,
+            EXISTING,
+            "google_bigquery_dataset",
+            "dataset_id",
+            dataset_id=config.dataset_of(layer),
+        ): layer
         for layer in ("marts", "analytics")
-    }  # fmt: skip
+    }
     found = {(grant["role"], _target(kind, grant, datasets)) for kind, grant in grants}
     assert found == {
         ("roles/bigquery.dataViewer", f"table {EXISTING_TABLE}"),
@@ -180,23 +193,37 @@ def test_the_job_environment_names_the_table(
     config = existing_table.environments[EXISTING]
     project, dataset, table = EXISTING_TABLE.split(".")
     found = _job_environment(existing_table, EXISTING)
-    assert {key: found.get(key) for key in (
-        "SNOWPLOW_EVENTS_SOURCE", "SNOWPLOW_EVENTS_PROJECT", "SNOWPLOW_DATASET",
-        "SNOWPLOW_BIGQUERY_LOADER_TABLE", "SNOWPLOW_PROJECT",
-    )} == {
-        "SNOWPLOW_EVENTS_SOURCE": "bigquery_loader", "SNOWPLOW_EVENTS_PROJECT": project,
-        "SNOWPLOW_DATASET": dataset, "SNOWPLOW_BIGQUERY_LOADER_TABLE": table,
+    assert {
+        key: found.get(key)
+        for key in (
+            "SNOWPLOW_EVENTS_SOURCE",
+            "SNOWPLOW_EVENTS_PROJECT",
+            "SNOWPLOW_DATASET",
+            "SNOWPLOW_BIGQUERY_LOADER_TABLE",
+            "SNOWPLOW_PROJECT",
+        )
+    } == {
+        "SNOWPLOW_EVENTS_SOURCE": "bigquery_loader",
+        "SNOWPLOW_EVENTS_PROJECT": project,
+        "SNOWPLOW_DATASET": dataset,
+        "SNOWPLOW_BIGQUERY_LOADER_TABLE": table,
         "SNOWPLOW_PROJECT": config.project,  # jobs run and models land in its own project
-    }  # fmt: skip
+    }
     assert found["SNOWPLOW_MODELS_DATASET"] == ref(
-        existing_table, EXISTING, "google_bigquery_dataset", "dataset_id",
+        existing_table,
+        EXISTING,
+        "google_bigquery_dataset",
+        "dataset_id",
         dataset_id=config.dataset_of("marts"),
-    )  # fmt: skip
+    )
     dev = synthesized.environments["dev"]
     own = _job_environment(synthesized, "dev")
     assert own["SNOWPLOW_EVENTS_SOURCE"] == "raw_events"
     assert own["SNOWPLOW_DATASET"] == ref(
-        synthesized, "dev", "google_bigquery_dataset", "dataset_id",
+        synthesized,
+        "dev",
+        "google_bigquery_dataset",
+        "dataset_id",
         dataset_id=dev.dataset_of("raw"),
-    )  # fmt: skip
+    )
     assert not {"SNOWPLOW_EVENTS_PROJECT", "SNOWPLOW_BIGQUERY_LOADER_TABLE"} & set(own)

@@ -55,9 +55,10 @@ def test_planner_can_change_nothing(synthesized: Synthesized) -> None:
     assert not [role for role in roles if not READ_ONLY.match(role)]
     # nobody may act as the planner but pull requests and the drift check on main
     impersonation = [
-        r for _, t, r in bindings(synthesized)
+        r
+        for _, t, r in bindings(synthesized)
         if t == "google_service_account_iam_member" and "planner" in r["service_account_id"]
-    ]  # fmt: skip
+    ]
     repository = synthesized.bootstrap.github_repository
     assert sorted(r["member"].rsplit("/subject/", 1)[1] for r in impersonation) == [
         f"repo:{repository}:pull_request",
@@ -83,9 +84,10 @@ def test_project_level_roles_are_only_the_justified_ones(synthesized: Synthesize
 
 def test_deployer_may_grant_only_the_justified_project_roles(synthesized: Synthesized) -> None:
     admins = [
-        r for r in synthesized.resources("bootstrap", "google_project_iam_member")
+        r
+        for r in synthesized.resources("bootstrap", "google_project_iam_member")
         if r["role"] == PROJECT_IAM_ADMIN
-    ]  # fmt: skip
+    ]
     assert len(admins) == len(synthesized.environments)
     for admin in admins:
         grantable = set(re.findall(r"'(roles/[^']+)'", admin["condition"]["expression"]))

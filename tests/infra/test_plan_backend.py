@@ -44,8 +44,12 @@ def terraform(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GOOGLE_", "CLOUDSDK_"))}
     return subprocess.run(
         [binary, *args, "-input=false", "-no-color"],
-        cwd=folder, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_a_never_applied_environment_plans_without_writing_state(

@@ -71,8 +71,11 @@ def plan(folder: Path, *variables: str) -> subprocess.CompletedProcess[str]:
     for command in (["init"], ["plan", *(f"-var={v}" for v in variables)]):
         done = subprocess.run(
             [terraform, *command, "-input=false", "-no-color"],
-            cwd=folder, capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode:
             break
     return done
@@ -118,8 +121,11 @@ def test_terraform_takes_the_locked_providers(synthesized: Synthesized, tmp_path
     place_pins(tmp_path)
     init = subprocess.run(
         [str(shutil.which("terraform")), "init", "-backend=false", "-input=false", "-no-color"],
-        cwd=folder, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     for provider in ("google", "google-beta", "time"):
         reused = f"Reusing previous version of hashicorp/{provider} from the dependency lock file"
         assert reused in init.stdout, init.stdout + init.stderr

@@ -32,8 +32,11 @@ def test_awkward_but_valid_files_load_every_row(
 ) -> None:
     result = load_bytes(name, data)
     assert (result.status, result.rows_in, result.rows_loaded, result.rows_bad) == (
-        FileStatus.LOADED, 5, 5, 0,
-    )  # fmt: skip
+        FileStatus.LOADED,
+        5,
+        5,
+        0,
+    )
     assert count(loader, "raw_events") == 5
     first = loader.connection.execute(
         "SELECT app_id, event_id FROM raw_events ORDER BY event_id LIMIT 1"
@@ -59,9 +62,15 @@ def test_typed_values_are_cast(loader: EmbeddedLoader, load_bytes: LoadBytes) ->
         "FROM raw_events"
     ).fetchone()
     assert row == (
-        "2026-10-01 12:00:00.123", 3, 51.5, False, True,
-        Decimal("12.34"), "00000000-0000-0000-0000-000000000001", True,
-    )  # fmt: skip
+        "2026-10-01 12:00:00.123",
+        3,
+        51.5,
+        False,
+        True,
+        Decimal("12.34"),
+        "00000000-0000-0000-0000-000000000001",
+        True,
+    )
 
 
 BINARY = bytes(range(256)) * 64
@@ -76,11 +85,15 @@ BINARY = bytes(range(256)) * 64
         ("corrupt.tsv.gz", gzip.compress(b"\n".join(ROWS))[:20] + b"\x00" * 200, "corrupt gzip"),
         ("hidden.tsv", gzip.compress(b"\n".join(ROWS)), "gzip data under a .tsv name"),
     ],
-)  # fmt: skip
+)
 def test_unreadable_files_are_quarantined_whole(
-    tmp_path: Path, loader: EmbeddedLoader, load_bytes: LoadBytes, name: str, data: bytes,
+    tmp_path: Path,
+    loader: EmbeddedLoader,
+    load_bytes: LoadBytes,
+    name: str,
+    data: bytes,
     reason: str,
-) -> None:  # fmt: skip
+) -> None:
     result = load_bytes(name, data)
     assert result.status is FileStatus.QUARANTINED
     assert result.reason is not None and reason in result.reason

@@ -91,9 +91,18 @@ def test_batches_group_consecutive_files_of_one_compression(tmp_path: Path) -> N
     def source(name: str, size: int) -> SourceFile:
         return SourceFile(tmp_path / name, size, 0)
 
-    sizes = {"a.tsv": 10, "b.tsv": BATCH_BYTES - 10, "c.tsv": 1, "d.tsv.gz": 5, "e.tsv.gz": 5,
-             "f.tsv": BATCH_BYTES * 2}  # fmt: skip
+    sizes = {
+        "a.tsv": 10,
+        "b.tsv": BATCH_BYTES - 10,
+        "c.tsv": 1,
+        "d.tsv.gz": 5,
+        "e.tsv.gz": 5,
+        "f.tsv": BATCH_BYTES * 2,
+    }
     files = [source(name, size) for name, size in sizes.items()]
     assert [[f.path.name for f in batch] for batch in batches(files)] == [
-        ["a.tsv", "b.tsv"], ["c.tsv"], ["d.tsv.gz", "e.tsv.gz"], ["f.tsv"],
-    ]  # fmt: skip
+        ["a.tsv", "b.tsv"],
+        ["c.tsv"],
+        ["d.tsv.gz", "e.tsv.gz"],
+        ["f.tsv"],
+    ]

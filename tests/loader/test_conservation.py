@@ -30,8 +30,12 @@ def test_every_bad_class_in_one_file_is_accounted_for(
     rows_in, loaded, bad = _account(loader, data)
     assert rows_in == loaded + bad == result.rows_in
     assert (loaded, bad) == (len(CASES) + 1, len(CASES))
-    numbers = [n for (n,) in loader.connection.execute(
-        "SELECT line_number FROM raw_events_bad_rows ORDER BY 1").fetchall()]  # fmt: skip
+    numbers = [
+        n
+        for (n,) in loader.connection.execute(
+            "SELECT line_number FROM raw_events_bad_rows ORDER BY 1"
+        ).fetchall()
+    ]
     assert numbers == list(range(2, 2 * len(CASES) + 1, 2))
 
 

@@ -39,8 +39,15 @@ class World:
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     work = tmp_path_factory.mktemp("ninety")
     events = work / "events.tsv"
-    generate(events, 150_000, seed=7, start=START, days=90, awkward=False,
-             options=Options(INCIDENTS, interest=True))  # fmt: skip
+    generate(
+        events,
+        150_000,
+        seed=7,
+        start=START,
+        days=90,
+        awkward=False,
+        options=Options(INCIDENTS, interest=True),
+    )
     database = work / "snowplow.duckdb"
     with EmbeddedLoader(database) as loader:
         loader.load(SourceFile.at(events))

@@ -20,8 +20,18 @@ from tests.support.dbt_bigquery import install_dbt_shim
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ninety-days")]
 
 DATASET = "snowplow_ml"
-COLUMNS = ("metric", "activity_date", "value", "expected", "lower_bound", "upper_bound",
-           "score", "direction", "is_anomaly", "history_weeks")  # fmt: skip
+COLUMNS = (
+    "metric",
+    "activity_date",
+    "value",
+    "expected",
+    "lower_bound",
+    "upper_bound",
+    "score",
+    "direction",
+    "is_anomaly",
+    "history_weeks",
+)
 SCHEMA = [
     bigquery.SchemaField("activity_date", "DATE"),
     bigquery.SchemaField("metric", "STRING"),
@@ -39,8 +49,13 @@ def _copy_metric_daily(client: bigquery.Client, database: Path) -> int:
         ).fetchall()
     with export.open("w") as handle:
         for day, metric, kind, value, key in rows:
-            row = {"activity_date": day.isoformat(), "metric": metric, "kind": kind,
-                   "value": value, "metric_day_key": key}  # fmt: skip
+            row = {
+                "activity_date": day.isoformat(),
+                "metric": metric,
+                "kind": kind,
+                "value": value,
+                "metric_day_key": key,
+            }
             handle.write(json.dumps(row) + "\n")
     client.create_dataset(DATASET, exists_ok=True)
     config = bigquery.LoadJobConfig(
@@ -70,13 +85,17 @@ def test_the_detector_gives_the_same_rows_on_bigquery(
     client = emulators.bigquery()
     copied = _copy_metric_daily(client, world.database)
     assert copied > 900  # 11 metrics a day, 90 days, less the days a metric is missing
-    project = DbtProject(tmp_path / "dbt", "emulator", {
-        "SNOWPLOW_BIGQUERY_ENDPOINT": emulators.bigquery_url,
-        "SNOWPLOW_PROJECT": emulators.project,
-        "SNOWPLOW_DATASET": DATASET,
-        "SNOWPLOW_MODELS_DATASET": DATASET,
-        "SNOWPLOW_ANALYTICS_DATASET": DATASET,
-    })  # fmt: skip
+    project = DbtProject(
+        tmp_path / "dbt",
+        "emulator",
+        {
+            "SNOWPLOW_BIGQUERY_ENDPOINT": emulators.bigquery_url,
+            "SNOWPLOW_PROJECT": emulators.project,
+            "SNOWPLOW_DATASET": DATASET,
+            "SNOWPLOW_MODELS_DATASET": DATASET,
+            "SNOWPLOW_ANALYTICS_DATASET": DATASET,
+        },
+    )
     project.invoke("run", "--quiet", "--select", "metric_anomalies", "--full-refresh")
     columns = ", ".join(COLUMNS)
     on_bigquery = [

@@ -30,8 +30,15 @@ def test_empty_options_write_the_default_bytes(tmp_path: Path) -> None:
 def test_ping_drop_loses_most_pings_of_its_day_only(tmp_path: Path) -> None:
     plain, dropped = tmp_path / "plain.tsv", tmp_path / "dropped.tsv"
     generate(plain, 6_000, seed=5, start=START, days=5, awkward=False)
-    stats = generate(dropped, 6_000, seed=5, start=START, days=5, awkward=False,
-                     options=Options(Incidents(ping_drop=DAY)))  # fmt: skip
+    stats = generate(
+        dropped,
+        6_000,
+        seed=5,
+        start=START,
+        days=5,
+        awkward=False,
+        options=Options(Incidents(ping_drop=DAY)),
+    )
     before, after = _on_day(_lines(plain), "page_ping"), _on_day(_lines(dropped), "page_ping")
     assert before > 200 and after < 0.35 * before
     assert stats.events == len(_lines(dropped)) < 6_000
@@ -40,8 +47,7 @@ def test_ping_drop_loses_most_pings_of_its_day_only(tmp_path: Path) -> None:
 def test_crawler_flood_and_missing_device(tmp_path: Path) -> None:
     path = tmp_path / "incidents.tsv"
     incidents = Incidents(missing_device=(DAY, "Computer"), crawler_flood=DAY)
-    generate(path, 6_000, seed=5, start=START, days=5, awkward=False,
-             options=Options(incidents))  # fmt: skip
+    generate(path, 6_000, seed=5, start=START, days=5, awkward=False, options=Options(incidents))
     rows = [r for r in _lines(path) if r[3].startswith(DAY.isoformat())]
     lines = ["\t".join(r) for r in rows]
     robots = [line for line in lines if any(b.useragent in line for b in catalog.BOTS)]

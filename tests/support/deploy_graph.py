@@ -112,8 +112,11 @@ def account_member(graph: Graph, config: EnvironmentConfig, component: str) -> s
 
 def needs(graph: Graph, config: EnvironmentConfig) -> dict[str, set[str]]:
     """For each consumer, the grants, agents and metrics that must be in effect first."""
-    member = {c: account for c in ("loader", "builder", "eventarc", "transform", "scheduler")
-              if (account := account_member(graph, config, c))}  # fmt: skip
+    member = {
+        c: account
+        for c in ("loader", "builder", "eventarc", "transform", "scheduler")
+        if (account := account_member(graph, config, c))
+    }
     agents = set(graph.of_type("google_project_service_identity"))
     agent_grants = {
         address

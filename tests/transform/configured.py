@@ -8,8 +8,11 @@ from typing import Any
 SYNTHETIC: dict[str, Any] = {
     "snowplow__conversions": [
         {"name": "click", "condition": "event_name = 'link_click'", "value": "doc_height"},
-        {"name": "deep_read", "condition": "event_name = 'page_ping' and pp_yoffset_max >= 600",
-         "list_events": False},
+        {
+            "name": "deep_read",
+            "condition": "event_name = 'page_ping' and pp_yoffset_max >= 600",
+            "list_events": False,
+        },
     ],
     "snowplow__page_view_passthroughs": ["event_fingerprint"],
     "snowplow__page_view_aggregations": [{"type": "count", "field": "event_id", "alias": "events"}],
@@ -21,7 +24,7 @@ SYNTHETIC: dict[str, Any] = {
         {"type": "last", "field": "channel_group", "alias": "last_channel_group"},
         {"type": "sum", "field": "cv_click_count", "alias": "clicks"},
     ],
-}  # fmt: skip
+}
 
 # Snowplow's conformance events: link clicks convert (with a value), page views count.
 CONFORMANCE: dict[str, Any] = {

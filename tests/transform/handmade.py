@@ -47,8 +47,11 @@ SESSIONS: list[tuple[str, str, int, dict[str, str], list[tuple[str, int, float |
 # listed, an extracted context field, and passthroughs and aggregations on every grain.
 VARIABLES: dict[str, Any] = {
     "snowplow__event_fields": [
-        {"alias": "purchase_total", "context": "iglu:com.acme/purchase/jsonschema/1-",
-         "field": "total"}
+        {
+            "alias": "purchase_total",
+            "context": "iglu:com.acme/purchase/jsonschema/1-",
+            "field": "total",
+        }
     ],
     "snowplow__conversions": [
         {"name": "purchase", "condition": "event_name = 'purchase'", "value": "purchase_total"},
@@ -57,9 +60,12 @@ VARIABLES: dict[str, Any] = {
     ],
     "snowplow__page_view_passthroughs": [{"sql": "upper(page_urlpath)", "alias": "path_upper"}],
     "snowplow__page_view_aggregations": [
-        {"type": "count", "field": "event_id", "alias": "events_on_page"}],
+        {"type": "count", "field": "event_id", "alias": "events_on_page"}
+    ],
     "snowplow__session_passthroughs": [
-        "event_fingerprint", {"sql": "page_urlpath", "alias": "landing_path"}],
+        "event_fingerprint",
+        {"sql": "page_urlpath", "alias": "landing_path"},
+    ],
     "snowplow__session_aggregations": [
         {"type": "first", "field": "purchase_total", "alias": "first_purchase_total"},
         {"type": "last", "field": "purchase_total", "alias": "last_purchase_total"},
@@ -70,22 +76,33 @@ VARIABLES: dict[str, Any] = {
         {"type": "last", "field": "channel_group", "alias": "last_channel_group"},
         {"type": "sum", "field": "cv_page_view_count", "alias": "page_view_events"},
     ],
-}  # fmt: skip
+}
 
 # The columns VARIABLES adds to each mart.
 ADDED = {
     "fct_page_views": {"path_upper", "events_on_page"},
     "fct_sessions": {
-        "event_fingerprint", "landing_path", "first_purchase_total", "last_purchase_total",
-        "last_event_tstamp", "cv_purchase_count", "cv_purchase_value", "cv_signup_count",
+        "event_fingerprint",
+        "landing_path",
+        "first_purchase_total",
+        "last_purchase_total",
+        "last_event_tstamp",
+        "cv_purchase_count",
+        "cv_purchase_value",
+        "cv_signup_count",
         "cv_page_view_count",
     },
     "dim_users": {
-        "first_landing_path", "last_channel_group", "page_view_events", "cv_purchase_count",
-        "cv_purchase_value", "cv_signup_count", "cv_page_view_count",
+        "first_landing_path",
+        "last_channel_group",
+        "page_view_events",
+        "cv_purchase_count",
+        "cv_purchase_value",
+        "cv_signup_count",
+        "cv_page_view_count",
     },
     "fct_conversions": set(),
-}  # fmt: skip
+}
 
 
 def _contexts(page_view_id: str, total: float | None) -> str:
@@ -107,19 +124,30 @@ def insert(database: Path) -> int:
             path = "/" if page == 1 else f"/page-{page}"
             fields = {
                 "event_id": f"00000000-0000-4000-8000-{len(rows):012d}",
-                "app_id": APP, "platform": "web",
+                "app_id": APP,
+                "platform": "web",
                 "event": "page_view" if name == "page_view" else "unstruct",
-                "event_name": name, "v_collector": "handmade", "v_etl": "handmade",
-                "collector_tstamp": at, "dvce_created_tstamp": at, "dvce_sent_tstamp": at,
-                "derived_tstamp": at, "etl_tstamp": at, "load_tstamp": DAY0 + timedelta(days=60),
-                "load_file_key": "hand://marketing", "domain_userid": f"hm-{user}",
-                "domain_sessionid": f"hm-{session}", "domain_sessionidx": 1,
-                "page_url": f"https://shop.example.test{path}", "page_urlhost": "shop.example.test",
-                "page_urlpath": path, "useragent": "Mozilla/5.0 (handmade)",
+                "event_name": name,
+                "v_collector": "handmade",
+                "v_etl": "handmade",
+                "collector_tstamp": at,
+                "dvce_created_tstamp": at,
+                "dvce_sent_tstamp": at,
+                "derived_tstamp": at,
+                "etl_tstamp": at,
+                "load_tstamp": DAY0 + timedelta(days=60),
+                "load_file_key": "hand://marketing",
+                "domain_userid": f"hm-{user}",
+                "domain_sessionid": f"hm-{session}",
+                "domain_sessionidx": 1,
+                "page_url": f"https://shop.example.test{path}",
+                "page_urlhost": "shop.example.test",
+                "page_urlpath": path,
+                "useragent": "Mozilla/5.0 (handmade)",
                 "event_fingerprint": f"fp-{session}-{number}",
                 "contexts": _contexts(f"{session}-pv{page}", total),
                 **(landing if page == 1 else {}),
-            }  # fmt: skip
+            }
             rows.append(fields)
     with duckdb.connect(str(database)) as connection:
         for fields in rows:

@@ -217,12 +217,17 @@ def test_incremental_sql_prunes_partitions_with_constants(bigquery_build: BigQue
 # every table a build writes but the run manifest, by dataset
 REBUILT_TABLES = {
     MODELS: (
-        "stg_snowplow__events", "int_snowplow__session_lifecycle",
-        "int_snowplow__quarantined_sessions", "int_snowplow__filtered_bot_events",
-        "fct_sessions", "fct_page_views", "dim_users", "dim_user_mapping",
+        "stg_snowplow__events",
+        "int_snowplow__session_lifecycle",
+        "int_snowplow__quarantined_sessions",
+        "int_snowplow__filtered_bot_events",
+        "fct_sessions",
+        "fct_page_views",
+        "dim_users",
+        "dim_user_mapping",
     ),
     ANALYTICS: ("user_engagement", "daily_active_users", "weekly_retention_cohorts"),
-}  # fmt: skip
+}
 # the "user stitch" browser's second session, on 2021-03-02: it identified the browser last
 LOGGED_IN = "37b340c11359852988ae9b4f77f0c4b283cf2d4e87e2b5e5bceda36a185b81ff"
 USER_STITCH = "434dff58299fdc4f124ddf56a4f117d76f69bedb06f76d9858ffde85e16e14e1"

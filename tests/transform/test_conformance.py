@@ -70,10 +70,16 @@ def test_every_expected_user_is_reproduced_and_no_other(built: Path) -> None:
 def test_expected_page_views_are_reproduced(built: Path) -> None:
     """All 43 expected page views match; ours add the 3 known only from pings (flagged)."""
     columns = (
-        "start_tstamp", "end_tstamp", "engaged_time_in_s", "absolute_time_in_s",
-        "page_view_in_session_index", "vertical_percentage_scrolled",
-        "horizontal_percentage_scrolled", "vertical_pixels_scrolled", "event_id",
-    )  # fmt: skip
+        "start_tstamp",
+        "end_tstamp",
+        "engaged_time_in_s",
+        "absolute_time_in_s",
+        "page_view_in_session_index",
+        "vertical_percentage_scrolled",
+        "horizontal_percentage_scrolled",
+        "vertical_pixels_scrolled",
+        "event_id",
+    )
     want = {
         (row["domain_sessionid"], row["page_view_id"]): {
             "start_tstamp": tstamp(row["start_tstamp"]),
@@ -166,8 +172,10 @@ def test_every_difference_from_snowplow_is_one_conformance_md_lists(built: Path)
         assert callable(globals().get(f"test_difference_{name.replace('-', '_')}")), name
     columns = compared_columns(lambda table: rows(built, f"select * from {table}"))
     assert {name: len(names) for name, names in columns.items()} == {
-        "sessions": 52, "users": 35, "page_views": 54,
-    }  # fmt: skip
+        "sessions": 52,
+        "users": 35,
+        "page_views": 54,
+    }
     assert {"app_id", "network_userid", "stitched_user_id", "user_id"} <= set(columns["sessions"])
     assert {"domain_userid", "app_id", "network_userid"} <= set(columns["page_views"])
 

@@ -78,9 +78,14 @@ def test_demo_traffic_yields_every_channel_the_generator_writes(builds: Builds) 
     (google/bing cpc, newsletter email, linkedin paid-social, partner referral)."""
     sessions = [row for row in builds.plain["fct_sessions"].values() if row["app_id"] != "handmade"]
     assert {row["channel_group"] for row in sessions} == {
-        "Direct", "Organic Search", "Organic Social", "Email", "Referral", "Paid Search",
+        "Direct",
+        "Organic Search",
+        "Organic Social",
+        "Email",
+        "Referral",
+        "Paid Search",
         "Paid Social",
-    }  # fmt: skip
+    }
 
 
 def test_direct_is_exactly_no_campaign_and_no_external_referrer(builds: Builds) -> None:
@@ -147,11 +152,19 @@ def test_conversions_rows_values_and_last_non_direct_channel(builds: Builds) -> 
 def test_conversion_counts_values_and_fields_on_sessions_and_users(builds: Builds) -> None:
     sessions = table(builds.database, "fct_sessions")
     counts = {
-        key: (row["cv_purchase_count"], row["cv_purchase_value"], row["cv_signup_count"],
-              row["cv_page_view_count"], row["first_purchase_total"], row["last_purchase_total"],
-              row["landing_path"], row["event_fingerprint"])
-        for key, row in sessions.items() if row["app_id"] == "handmade"
-    }  # fmt: skip
+        key: (
+            row["cv_purchase_count"],
+            row["cv_purchase_value"],
+            row["cv_signup_count"],
+            row["cv_page_view_count"],
+            row["first_purchase_total"],
+            row["last_purchase_total"],
+            row["landing_path"],
+            row["event_fingerprint"],
+        )
+        for key, row in sessions.items()
+        if row["app_id"] == "handmade"
+    }
     assert counts == {
         "hm-s1": (0, 0.0, 0, 1, None, None, "/", "fp-s1-0"),
         "hm-s2": (0, 0.0, 1, 1, None, None, "/", "fp-s2-0"),
@@ -163,9 +176,13 @@ def test_conversion_counts_values_and_fields_on_sessions_and_users(builds: Build
     users = table(builds.database, "dim_users")
     user = users["hm-U"]
     assert (
-        user["cv_purchase_count"], user["cv_purchase_value"], user["cv_signup_count"],
-        user["page_view_events"], user["first_landing_path"], user["last_channel_group"],
-    ) == (3, 79.5, 1, 6, "/", "Direct")  # fmt: skip
+        user["cv_purchase_count"],
+        user["cv_purchase_value"],
+        user["cv_signup_count"],
+        user["page_view_events"],
+        user["first_landing_path"],
+        user["last_channel_group"],
+    ) == (3, 79.5, 1, 6, "/", "Direct")
     page_views = {
         (row["domain_sessionid"], row["path_upper"]): row["events_on_page"]
         for row in table(builds.database, "fct_page_views").values()

@@ -22,10 +22,14 @@ from tests.transform.synthetic import Traffic, generate
 FROM, TO = date(2024, 1, 3), date(2024, 1, 4)
 # every table a build writes but the run manifest (11)
 TABLES = (
-    "stg_snowplow__events", "int_snowplow__session_lifecycle",
-    "int_snowplow__quarantined_sessions", "int_snowplow__filtered_bot_events",
-    *MARTS, "dim_user_mapping", *ANALYTICS,
-)  # fmt: skip
+    "stg_snowplow__events",
+    "int_snowplow__session_lifecycle",
+    "int_snowplow__quarantined_sessions",
+    "int_snowplow__filtered_bot_events",
+    *MARTS,
+    "dim_user_mapping",
+    *ANALYTICS,
+)
 WINDOW = f"derived_tstamp >= timestamp '{FROM}' and derived_tstamp < timestamp '{TO}'"
 # sessions touching the window, by their stored span or by an event inside it
 TOUCHING = f"""

@@ -52,8 +52,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             order by domain_userid limit 3
             """
         )
-        logins = {("L", "last"): "late-login", ("S", "first"): "first-login",
-                  ("S", "last"): "second-login", ("C", "first"): "first-login-c"}  # fmt: skip
+        logins = {
+            ("L", "last"): "late-login",
+            ("S", "first"): "first-login",
+            ("S", "last"): "second-login",
+            ("C", "first"): "first-login-c",
+        }
         for (browser, which), user_id in logins.items():
             position = "1" if which == "first" else "sessions"
             connection.execute(
@@ -235,8 +239,10 @@ def test_dim_users_user_id_is_the_stitched_id_not_the_first_session_s(
     first session's user_id; ours is the mapped one, equal to stitched_user_id."""
     users = runs["users"]
     assert {browser: users[browser]["user_id"] for browser in ("L", "S", "C")} == {
-        "L": "late-login", "S": "second-login", "C": "collected-later",
-    }  # fmt: skip
+        "L": "late-login",
+        "S": "second-login",
+        "C": "collected-later",
+    }
     assert all(row["user_id"] == row["stitched_user_id"] for row in users.values())
     # Snowplow's rule would give S and C their first session's login instead
     assert runs["first_session_user_ids"] == {"L": None, "S": "first-login", "C": "first-login-c"}

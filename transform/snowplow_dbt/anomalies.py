@@ -38,13 +38,20 @@ def new_anomalies(warehouse: Warehouse, invocation: str) -> list[dict[str, Any]]
 
 
 def report(
-    warehouse: Warehouse, run_results: Path, run_id: str,
+    warehouse: Warehouse,
+    run_results: Path,
+    run_id: str,
     log: Callable[..., None],
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Log each new anomaly (WARNING) and return the step's details."""
     invocation = build_invocation(run_results)
     found = new_anomalies(warehouse, invocation) if invocation else []
     for row in found:
-        log("WARNING", f"{ANOMALY_MESSAGE}: {row['metric']} on {row['activity_date']}",
-            step="anomalies", run_id=run_id, **row)  # fmt: skip
+        log(
+            "WARNING",
+            f"{ANOMALY_MESSAGE}: {row['metric']} on {row['activity_date']}",
+            step="anomalies",
+            run_id=run_id,
+            **row,
+        )
     return {"new_anomalies": len(found)}

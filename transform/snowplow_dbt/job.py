@@ -218,8 +218,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     run_id = args.run_id or default_run_id()
     started = time.perf_counter()
-    log("INFO", "job started", step="start", run_id=run_id, target=settings.target,
-        arguments=sys.argv[1:] if argv is None else argv)  # fmt: skip
+    log(
+        "INFO",
+        "job started",
+        step="start",
+        run_id=run_id,
+        target=settings.target,
+        arguments=sys.argv[1:] if argv is None else argv,
+    )
     with tempfile.TemporaryDirectory(prefix="snowplow-job-") as scratch:
         job = Job(settings, args, run_id, Path(scratch))
         with structured(job.events):
@@ -228,8 +234,14 @@ def main(argv: list[str] | None = None) -> int:
             ok = job.run("upload", job.upload) and ok
             ok = ok and job.run("sheets", job.sheets)
     seconds = round(time.perf_counter() - started, 2)
-    log("INFO" if ok else "ERROR", "job succeeded" if ok else "job failed",
-        step="end", run_id=run_id, seconds=seconds, **_totals(job.costs))  # fmt: skip
+    log(
+        "INFO" if ok else "ERROR",
+        "job succeeded" if ok else "job failed",
+        step="end",
+        run_id=run_id,
+        seconds=seconds,
+        **_totals(job.costs),
+    )
     return 0 if ok else 1
 
 

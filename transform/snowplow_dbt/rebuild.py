@@ -40,9 +40,13 @@ def add_window_arguments(parser: argparse.ArgumentParser, *, required: bool) -> 
         ("--to", "end", "windowed rebuild: day after the last (exclusive)"),
     ):
         parser.add_argument(
-            flag, dest=dest, type=date.fromisoformat, required=required, metavar="YYYY-MM-DD",
+            flag,
+            dest=dest,
+            type=date.fromisoformat,
+            required=required,
+            metavar="YYYY-MM-DD",
             help=text,
-        )  # fmt: skip
+        )
 
 
 def rebuild(project: DbtProject, start: date, end: date, *args: str) -> dbtRunnerResult:

@@ -54,12 +54,17 @@ class DbtProject:
         """Run one dbt command and return its result, successful or not."""
         command = [
             *args,
-            "--project-dir", str(PROJECT_DIR),
-            "--profiles-dir", str(PROJECT_DIR),
-            "--target", self.target,
-            "--target-path", str(self.work_dir / "target"),
-            "--log-path", str(self.work_dir / "logs"),
-        ]  # fmt: skip
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--target",
+            self.target,
+            "--target-path",
+            str(self.work_dir / "target"),
+            "--log-path",
+            str(self.work_dir / "logs"),
+        ]
         if self.threads is not None:
             command += ["--threads", str(self.threads)]
         if variables:

@@ -34,9 +34,12 @@ from snowplow_loader.results import FileStatus, NotLoaded
 
 class CloudLoader:
     def __init__(
-        self, config: Config, bigquery: Any, storage: Any,
+        self,
+        config: Config,
+        bigquery: Any,
+        storage: Any,
         checkpoint: Callable[[str], None] = lambda _: None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.config = config
         self.project: str = config.project or bigquery.project
         self.storage = Storage(storage)
@@ -128,8 +131,15 @@ class CloudLoader:
             reason = (
                 f"{live.size:,} bytes: larger than the supported {self.config.max_file_bytes:,}"
             )
-            return self._record(jobs, event, FileStatus.QUARANTINED, reason,
-                                LoadFacts(0, 0, live.size), started, quarantine=True)  # fmt: skip
+            return self._record(
+                jobs,
+                event,
+                FileStatus.QUARANTINED,
+                reason,
+                LoadFacts(0, 0, live.size),
+                started,
+                quarantine=True,
+            )
         load, _ = jobs.latest(event.digest, "load")
         if jobs.needs_attempt(load):
             result = self._stage_and_load(jobs, event, staging, started)
@@ -183,8 +193,9 @@ class CloudLoader:
             )
         except UnreadableFileError as error:
             facts = LoadFacts(0, 0, event.size)
-            return self._record(jobs, event, FileStatus.QUARANTINED, str(error), facts, started,
-                                quarantine=True)  # fmt: skip
+            return self._record(
+                jobs, event, FileStatus.QUARANTINED, str(error), facts, started, quarantine=True
+            )
         facts = LoadFacts.of(staged.staged)
         live = self.storage.current(event.bucket, event.name)
         if live is None or live.generation != event.generation:  # overwritten while read
@@ -200,17 +211,24 @@ class CloudLoader:
         return load
 
     def _record(
-        self, jobs: Jobs, event: ObjectEvent, status: str, reason: str | None, facts: LoadFacts,
-        started: float, quarantine: bool = False,
-    ) -> Report:  # fmt: skip
+        self,
+        jobs: Jobs,
+        event: ObjectEvent,
+        status: str,
+        reason: str | None,
+        facts: LoadFacts,
+        started: float,
+        quarantine: bool = False,
+    ) -> Report:
         if quarantine:
             bucket = self.config.quarantine_bucket or event.bucket
             copy = self.storage.quarantine(event, bucket, self.config.quarantine_prefix)
             reason = f"{reason} (copied to {copy})"
         submit = self.warehouse.record(event, status, reason, facts, time.monotonic() - started)
         after_failure = status == FileStatus.FAILED
-        job = jobs.write(event.generation_digest, event.replay, submit, self._deadline(started),
-                         after_failure)  # fmt: skip
+        job = jobs.write(
+            event.generation_digest, event.replay, submit, self._deadline(started), after_failure
+        )
         return self._report(jobs, event, job)
 
     def _record_failure(
@@ -230,8 +248,9 @@ class CloudLoader:
             ) from error
         reason = f"{type(error).__name__}: {error}"[:1000]
         try:
-            report = self._record(jobs, event, FileStatus.FAILED, reason,
-                                  LoadFacts(0, 0, event.size), started)  # fmt: skip
+            report = self._record(
+                jobs, event, FileStatus.FAILED, reason, LoadFacts(0, 0, event.size), started
+            )
         except PermanentJobError as record_error:  # cannot even record it: say so, acknowledge
             return Report(
                 FileStatus.FAILED, event.key, reason=f"{reason}; not recorded: {record_error}"
@@ -251,8 +270,16 @@ class CloudLoader:
         if row is None:
             return Report(FileStatus.SKIPPED, event.key, job_id=writer.job_id)
         outcome = FileStatus(row.status) if mine else FileStatus.SKIPPED
-        return Report(outcome, event.key, row.rows_in, row.rows_loaded, row.rows_bad,
-                      row.blank_lines, row.job_id, row.reason)  # fmt: skip
+        return Report(
+            outcome,
+            event.key,
+            row.rows_in,
+            row.rows_loaded,
+            row.rows_bad,
+            row.blank_lines,
+            row.job_id,
+            row.reason,
+        )
 
     def _clean(self, event: ObjectEvent, staging: str) -> None:
         """Best effort: expiry and the bucket's lifecycle rule catch what this misses."""

@@ -52,9 +52,12 @@ class Stager:
     """
 
     def __init__(
-        self, gzipped: bool, out: Sink, max_text_bytes: int | None = None,
+        self,
+        gzipped: bool,
+        out: Sink,
+        max_text_bytes: int | None = None,
         framer: Framer | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.gzipped = gzipped
         self.max_text_bytes = max_text_bytes  # after decompression: what costs time
         self._out = out

@@ -46,8 +46,11 @@ class LoadFacts:
     bytes: int
 
     def labels(self) -> dict[str, str]:
-        return {"rows_in": str(self.rows_in), "blank_lines": str(self.blank_lines),
-                "bytes": str(self.bytes)}  # fmt: skip
+        return {
+            "rows_in": str(self.rows_in),
+            "blank_lines": str(self.blank_lines),
+            "bytes": str(self.bytes),
+        }
 
     @classmethod
     def of(cls, staged: Staged) -> "LoadFacts":
@@ -98,9 +101,14 @@ class Warehouse:
         return self._query(sql.record_script(self.tables), event, facts, seconds, status, reason)
 
     def _query(
-        self, script: str, event: ObjectEvent, facts: LoadFacts, seconds: float, status: str,
+        self,
+        script: str,
+        event: ObjectEvent,
+        facts: LoadFacts,
+        seconds: float,
+        status: str,
         reason: str | None,
-    ) -> Any:  # fmt: skip
+    ) -> Any:
         from google.cloud import bigquery
 
         def submit(job_id: str) -> Any:
@@ -140,9 +148,14 @@ class Warehouse:
             return None
         row = rows[0]
         return ManifestRow(
-            row["status"], row["rows_in"], row["rows_loaded"], row["rows_bad"],
-            row["blank_lines"], row["reason"], row["job_id"],
-        )  # fmt: skip
+            row["status"],
+            row["rows_in"],
+            row["rows_loaded"],
+            row["rows_bad"],
+            row["blank_lines"],
+            row["reason"],
+            row["job_id"],
+        )
 
     def file_states(self, path_prefix: str) -> dict[str, FileState]:
         """Every file under ``path_prefix`` (``gs://bucket/prefix``) the manifest knows."""

@@ -23,10 +23,18 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 NUMERIC = (
-    "recency_days", "tenure_days", "sessions_total", "sessions_7d", "sessions_28d",
-    "active_days_28d", "engaged_time_7d", "engaged_time_28d", "page_views_per_session",
-    "bounce_share", "is_stitched",
-)  # fmt: skip
+    "recency_days",
+    "tenure_days",
+    "sessions_total",
+    "sessions_7d",
+    "sessions_28d",
+    "active_days_28d",
+    "engaged_time_7d",
+    "engaged_time_28d",
+    "page_views_per_session",
+    "bounce_share",
+    "is_stitched",
+)
 CATEGORICAL = ("first_channel", "device_class")
 FEATURES = NUMERIC + CATEGORICAL
 LABEL = "returned"
@@ -114,12 +122,24 @@ def evaluate(
     train: pd.DataFrame, evaluation: pd.DataFrame, min_gain: float = 0.0, seed: int = 0
 ) -> Evaluation:
     """Fit on `train`, measure on `evaluation`, decide whether the model may be published."""
-    rate = {name: float(_labels(d).mean()) if len(d) else 0.0 for name, d in
-            (("train", train), ("eval", evaluation))}  # fmt: skip
+    rate = {
+        name: float(_labels(d).mean()) if len(d) else 0.0
+        for name, d in (("train", train), ("eval", evaluation))
+    }
     refused = _refusal(train, evaluation)
     if refused is not None:
-        return Evaluation(None, None, None, None, len(train), len(evaluation), rate["train"],
-                          rate["eval"], False, refused)  # fmt: skip
+        return Evaluation(
+            None,
+            None,
+            None,
+            None,
+            len(train),
+            len(evaluation),
+            rate["train"],
+            rate["eval"],
+            False,
+            refused,
+        )
     y_train, y_eval = _labels(train), _labels(evaluation)
     model = new_model(seed).fit(train[list(FEATURES)], y_train)
     baseline = new_baseline().fit(train[["recency_days"]], y_train)
@@ -134,8 +154,18 @@ def evaluate(
         f"ROC AUC {model_metrics.roc_auc:.3f} vs baseline {baseline_metrics.roc_auc:.3f}"
         f" (gain {gain:+.3f}, required > {min_gain:+.3f})"
     )
-    return Evaluation(model, model_metrics, baseline_metrics, shuffled_auc, len(train),
-                      len(evaluation), rate["train"], rate["eval"], publish, reason)  # fmt: skip
+    return Evaluation(
+        model,
+        model_metrics,
+        baseline_metrics,
+        shuffled_auc,
+        len(train),
+        len(evaluation),
+        rate["train"],
+        rate["eval"],
+        publish,
+        reason,
+    )
 
 
 def shuffled_control(train: pd.DataFrame, evaluation: pd.DataFrame, seed: int = 0) -> float:

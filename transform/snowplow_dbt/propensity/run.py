@@ -27,13 +27,26 @@ SCORES = "user_return_propensity"
 DECILES = "user_return_deciles"  # one row per decile: the workbook's and spreadsheet's tab
 STAGING = "user_return_propensity__staging"
 # the published tables' columns, for creating them empty before any model is published
-SCORES_SCHEMA = pa.schema([("domain_userid", pa.string()), ("score", pa.float64()),
-                           ("decile", pa.int64()), ("scored_at", pa.timestamp("us")),
-                           ("model_version", pa.string())])  # fmt: skip
-DECILES_SCHEMA = pa.schema([("decile", pa.int64()), ("users", pa.int64()),
-                            ("min_score", pa.float64()), ("mean_score", pa.float64()),
-                            ("max_score", pa.float64()), ("scored_at", pa.timestamp("us")),
-                            ("model_version", pa.string())])  # fmt: skip
+SCORES_SCHEMA = pa.schema(
+    [
+        ("domain_userid", pa.string()),
+        ("score", pa.float64()),
+        ("decile", pa.int64()),
+        ("scored_at", pa.timestamp("us")),
+        ("model_version", pa.string()),
+    ]
+)
+DECILES_SCHEMA = pa.schema(
+    [
+        ("decile", pa.int64()),
+        ("users", pa.int64()),
+        ("min_score", pa.float64()),
+        ("mean_score", pa.float64()),
+        ("max_score", pa.float64()),
+        ("scored_at", pa.timestamp("us")),
+        ("model_version", pa.string()),
+    ]
+)
 CARD = "model_card.json"
 
 
@@ -81,10 +94,15 @@ def score_all(
     for batch in warehouse.batches(sql, options.batch_size):
         data = frame([batch.to_pandas()])
         scores = model.predict_proba(data[list(FEATURES)])[:, 1]
-        warehouse.append(STAGING, pa.table({
-            "domain_userid": pa.array(data["domain_userid"].astype(str), pa.string()),
-            "score": pa.array(scores, pa.float64()),
-        }))  # fmt: skip
+        warehouse.append(
+            STAGING,
+            pa.table(
+                {
+                    "domain_userid": pa.array(data["domain_userid"].astype(str), pa.string()),
+                    "score": pa.array(scores, pa.float64()),
+                }
+            ),
+        )
         scored += len(data)
     if scored == 0:
         raise ValueError("no user to score at the score cutoff")
@@ -115,9 +133,12 @@ def ensure_tables(warehouse: Warehouse) -> None:
 
 
 def run(
-    warehouse: Warehouse, artifacts: Path, run_id: str, options: Options = Options(),
+    warehouse: Warehouse,
+    artifacts: Path,
+    run_id: str,
+    options: Options = Options(),
     now: datetime | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """The step: its details (severity WARNING when the gate refused the model)."""
     now = now or datetime.now(UTC)
     found = cutoffs(warehouse)
@@ -144,18 +165,23 @@ def run(
             "shuffled_label_roc_auc": result.shuffled_auc,
         },
         "data": {
-            "train_users": result.train_rows, "eval_users": result.eval_rows,
+            "train_users": result.train_rows,
+            "eval_users": result.eval_rows,
             "train_positive_rate": result.train_positive_rate,
-            "eval_positive_rate": result.eval_positive_rate, "scored_users": scored,
+            "eval_positive_rate": result.eval_positive_rate,
+            "scored_users": scored,
         },
         "scored_at": now.isoformat(),
-    }  # fmt: skip
+    }
     artifacts.mkdir(parents=True, exist_ok=True)
     (artifacts / CARD).write_text(json.dumps(card, indent=2, default=str) + "\n")
     details: dict[str, Any] = {
-        "published": result.publish, "reason": result.reason, "model_version": version,
-        "scored_users": scored, "metrics": card["metrics"],
-    }  # fmt: skip
+        "published": result.publish,
+        "reason": result.reason,
+        "model_version": version,
+        "scored_users": scored,
+        "metrics": card["metrics"],
+    }
     if not result.publish:
         details["severity"] = "WARNING"
         details["kept"] = "the last good scores" if _published(warehouse) else "no scores yet"
