@@ -44,7 +44,7 @@ def test_every_model_is_documented_and_has_a_primary_key_test(
         assert any(("not_null", key) in tested for key in keys), (
             f"{model['name']}: no primary key test"
         )
-    assert layers == {"staging", "intermediate", "marts", "analytics"}
+    assert layers == {"staging", "intermediate", "marts", "analytics", "ml"}
 
 
 def test_documented_columns_are_the_built_columns(

@@ -109,6 +109,7 @@ returns as (
 )
 
 select
+    {{ snowplow_surrogate_key(['as_of.cutoff_role', 'as_of.domain_userid']) }} as user_cutoff_key,
     as_of.cutoff_role,
     as_of.cutoff_date,
     as_of.domain_userid,
