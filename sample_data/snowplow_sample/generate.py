@@ -24,7 +24,7 @@ from snowplow_sample.traffic import Session, Traffic
 
 DEFAULT_START = date(2026, 10, 1)
 # No session starts this close to the period's edges: room for a device clock that is
-# off by up to traffic.MAX_SKEW, a session of up to ~2 h, a retry 10 min later.
+# off by up to visitors.MAX_SKEW, a session of up to ~2 h, a retry 10 min later.
 LEAD, QUIET = HOUR, 3 * HOUR
 _JITTER_EVENTS = 12.0  # spreads session starts over about one session's worth of progress
 

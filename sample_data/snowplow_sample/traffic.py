@@ -7,8 +7,8 @@ page is open and the visitor active, the tracker sends a page ping after the min
 visit length and then every heartbeat, as Snowplow's activity tracking does. Crawlers
 come without cookies, never ping and are flagged by the IAB enrichment.
 
-Users wait in a bounded pool between sessions, so memory stays flat however many
-events are asked for.
+Users wait in a bounded pool between sessions (visitors.py), so memory stays flat however
+many events are asked for.
 
 With `interest` (off by default, so the default output stays as it was), each human user
 draws a latent interest in (0, 1) from a Beta(1.2, 2.5) distribution when first seen. It
@@ -27,42 +27,15 @@ from urllib.parse import quote_plus
 
 from snowplow_sample import catalog, ids, rows
 from snowplow_sample.awkward import LONG_BURSTS, LONG_SESSION, ROTATED_USER_ID, Quirks
-from snowplow_sample.catalog import Agent, City, Page
+from snowplow_sample.catalog import Page
 from snowplow_sample.clock import MINUTE, SECOND
 from snowplow_sample.rows import Event
+from snowplow_sample.visitors import User, Visitors
 
 MIN_VISIT = 5 * SECOND  # the tracker's activity tracking: first ping after this
 HEARTBEAT = 10 * SECOND  # then one per heartbeat with activity
-SESSION_TIMEOUT = 30 * MINUTE
 MAX_SESSION = 90 * MINUTE  # no new page view after this long (keeps sessions in the period)
-POOL_SIZE = 20_000
-BOT_SHARE = 0.03
-RETURNING_SHARE = 0.4
-INTERESTED_RETURNING_SHARE = 0.6  # with latent interest: returns are chosen, not drawn
 CAMPAIGN_SHARE = 0.12
-ACCOUNT_SHARE = 0.3
-MAX_SKEW = 30 * MINUTE  # the furthest a device clock is off
-
-
-@dataclass(slots=True)
-class User:
-    """A browser cookie and what stays the same about it across sessions."""
-
-    domain_userid: str
-    network_userid: str
-    agent: Agent
-    city: City
-    ip: str
-    tracker: str
-    screen: tuple[int, int]
-    viewport: tuple[int, int]
-    skew_ms: int  # how far the device clock is off
-    account: str  # user_id once logged in; "" for visitors without an account
-    logged_in: bool = False
-    sessions: int = 0
-    busy_until: int = 0
-    counted: bool = False
-    interest: float = 0.0  # latent, 0 to 1; drawn only in traffic with interest
 
 
 @dataclass(slots=True)
@@ -81,18 +54,13 @@ class Traffic:
         self.rng = rng
         self.quirks = quirks
         self.interest = interest
-        self.pool: list[User] = []
-        self._agent_w = list(accumulate(a.weight for a in catalog.AGENTS))
-        self._bot_w = list(accumulate(a.weight for a in catalog.BOTS))
-        self._city_w = list(accumulate(c.weight for c in catalog.CITIES))
+        self.visitors = Visitors(rng, interest)
         self._page_w = list(accumulate(p.weight for p in catalog.PAGES))
         self._referrer_w = list(accumulate(r.weight for r in catalog.REFERRERS))
-        self._tracker_w = list(accumulate(w for _, w in catalog.TRACKER_VERSIONS))
-        self._serial = 0
 
     def session(self, start: int, robot: bool = False) -> Session:
         """The next session, starting at `start` (a crawler's when `robot`)."""
-        user, new_user = self._user(start, robot)
+        user, new_user = self.visitors.draw(start, robot)
         user.sessions += 1
         rng, robot = self.rng, user.agent.robot
         if self.interest and not robot:
@@ -318,63 +286,3 @@ class Traffic:
 
     def _pick[T](self, items: tuple[T, ...], cumulative: list[float]) -> T:
         return self.rng.choices(items, cum_weights=cumulative)[0]
-
-    def _user(self, start: int, robot: bool = False) -> tuple[User, bool]:
-        """A returning visitor from the pool, or a new one (crawlers are always new)."""
-        rng, pool = self.rng, self.pool
-        if robot or rng.random() < BOT_SHARE:
-            return self._new_user(self._pick(catalog.BOTS, self._bot_w)), True
-        if self.interest and pool and rng.random() < INTERESTED_RETURNING_SHARE:
-            for _ in range(8):  # the interested come back; the others seldom do
-                user = pool[rng.randrange(len(pool))]
-                keep = rng.random() < user.interest**2
-                if keep and user.busy_until + SESSION_TIMEOUT < start:
-                    return user, False
-        elif not self.interest and pool and rng.random() < RETURNING_SHARE:
-            user = pool[rng.randrange(len(pool))]
-            if user.busy_until + SESSION_TIMEOUT < start:
-                return user, False
-        user = self._new_user(self._pick(catalog.AGENTS, self._agent_w))
-        if self.interest:
-            user.interest = rng.betavariate(1.2, 2.5)
-        if len(pool) < POOL_SIZE:
-            pool.append(user)
-        else:
-            pool[rng.randrange(POOL_SIZE)] = user
-        return user, True
-
-    def _new_user(self, agent: Agent) -> User:
-        rng = self.rng
-        self._serial += 1
-        city = catalog.CRAWLER_HOME if agent.robot else self._pick(catalog.CITIES, self._city_w)
-        screen = agent.screens[rng.randrange(len(agent.screens))]
-        if agent.device == "Computer":
-            viewport = (
-                screen[0] - rng.choice((0, 0, 15, 120, 300)),
-                screen[1] - rng.randint(90, 180),
-            )
-        else:
-            viewport = (screen[0], screen[1] - rng.randint(60, 140))
-        r = rng.random()
-        if r < 0.85:
-            skew = rng.randint(-1500, 1500)
-        elif r < 0.98:
-            skew = rng.randint(-180, 180) * SECOND
-        else:
-            skew = rng.randint(-MAX_SKEW, MAX_SKEW)  # a clock set by hand, or a wrong zone
-        tracker = self._pick(catalog.TRACKER_VERSIONS, self._tracker_w)[0]
-        account = (
-            "" if agent.robot or rng.random() >= ACCOUNT_SHARE else str(100_000 + self._serial)
-        )
-        return User(
-            ids.uuid4(rng),
-            ids.uuid4(rng),
-            agent,
-            city,
-            f"{catalog.IP_PREFIXES[rng.randrange(3)]}{rng.randint(1, 254)}",
-            tracker,
-            screen,
-            viewport,
-            0 if agent.robot else skew,
-            account,
-        )

@@ -6,14 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from snowplow_infra import plan_report
+from snowplow_infra import plan_report, plan_report_cli
 from snowplow_infra.plan_report import COMMENT_LIMIT, Change, Plan
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHANGES = FIXTURES / "plan_dev_changes.json"
 CLEAN = FIXTURES / "plan_prod_clean.json"
 RUN_URL = "https://github.com/example/snowplow-gcp/actions/runs/123456789"
-SCRIPT = Path(plan_report.__file__)
+SCRIPT = Path(plan_report_cli.__file__)
 
 
 def cli(tmp_path: Path, *args: str) -> tuple[str, dict[str, str]]:

@@ -19,7 +19,9 @@ from tests.support.fake_sheets import FakeSheets
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL_FILES = [
-    REPO / "transform" / "models" / "marts" / "_marts__models.yml",
+    REPO / "transform" / "models" / "marts" / "_marts__sessions_and_users.yml",
+    REPO / "transform" / "models" / "marts" / "_marts__fct_page_views.yml",
+    REPO / "transform" / "models" / "marts" / "_marts__dim_user_mapping.yml",
     REPO / "transform" / "models" / "analytics" / "_analytics__models.yml",
 ]
 PROJECT = "my-project-dev"

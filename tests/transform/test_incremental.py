@@ -41,7 +41,7 @@ def test_four_incremental_runs_equal_one_full_refresh(
         "staging/_snowplow__models.yml/unique_stg_snowplow__events_event_id.sql": (
             "where (load_tstamp > timestamp '"
         ),
-        "marts/_marts__models.yml/unique_fct_sessions_domain_sessionid.sql": (
+        "marts/_marts__sessions_and_users.yml/unique_fct_sessions_domain_sessionid.sql": (
             "and domain_sessionid in (select domain_sessionid from"
         ),
         "analytics/_analytics__models.yml/unique_daily_active_users_activity_date.sql": (
