@@ -64,6 +64,10 @@ def source_ages(results: Iterable["NodeResult"]) -> list[SourceAge]:
     return ages
 
 
+# dbt's own type of a result's adapter_response (BaseResult): each adapter fills it its way
+type AdapterResponse = Mapping[str, Any]
+
+
 @dataclass(frozen=True)
 class NodeCost:
     """What one node's queries cost on BigQuery, from dbt's adapter response."""
@@ -73,7 +77,7 @@ class NodeCost:
     bytes_billed: int
 
 
-def node_costs(responses: Iterable[tuple[str, Mapping[str, Any]]]) -> list[NodeCost]:
+def node_costs(responses: Iterable[tuple[str, AdapterResponse]]) -> list[NodeCost]:
     """Per node (unique id, adapter_response), the bytes BigQuery reported, most billed
     first. dbt-bigquery puts `bytes_processed` and `bytes_billed` in each node's adapter
     response (run_results.json); other adapters (DuckDB) report none, hence no entry."""
@@ -99,7 +103,7 @@ class Reported(Protocol):
     def node(self) -> _Named: ...
 
 
-def adapter_responses(results: Iterable[Reported]) -> list[tuple[str, Mapping[str, Any]]]:
+def adapter_responses(results: Iterable[Reported]) -> list[tuple[str, AdapterResponse]]:
     """(unique id, adapter_response) of each result of a dbt invocation."""
     return [
         (result.node.unique_id, dict(getattr(result, "adapter_response", None) or {}))
