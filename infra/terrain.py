@@ -15,7 +15,6 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
@@ -45,7 +44,7 @@ EXPECTED: list[tuple[str, tuple[str, ...], str]] = [
     ),
 ]
 # Values compared after a normalisation, each with its reason.
-NORMALISED: dict[tuple[str, ...], tuple[Callable[[Any], Any], str]] = {
+NORMALISED: dict[tuple[str, ...], tuple[Callable[[object], object], str]] = {
     ("resource", "google_storage_bucket_object", "*", "source"): (
         lambda path: str(path).rsplit("/", 1)[-1],
         "an asset's staging folder is a hash each CDK computes its own way; the file name "
@@ -79,7 +78,7 @@ def synth(out: Path) -> None:
 USED: set[int] = set()  # the EXPECTED entries that accepted a real difference
 
 
-def _expected(stack: str, path: tuple[str, ...], left: Any = None, right: Any = None) -> bool:
+def _expected(stack: str, path: tuple[str, ...], left: object = None, right: object = None) -> bool:
     for index, (where, prefix, _) in enumerate(EXPECTED):
         if where in ("*", stack) and _matches(prefix, path[: len(prefix)]):
             if left != right:
@@ -88,7 +87,7 @@ def _expected(stack: str, path: tuple[str, ...], left: Any = None, right: Any = 
     return False
 
 
-def differences(stack: str, left: Any, right: Any, path: tuple[str, ...] = ()) -> list[str]:
+def differences(stack: str, left: object, right: object, path: tuple[str, ...] = ()) -> list[str]:
     """Every JSON path where the two syntheses differ and no EXPECTED entry says why."""
     if _expected(stack, path, left, right):
         return []

@@ -15,10 +15,10 @@ import hashlib
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 import duckdb
 
@@ -48,6 +48,15 @@ class _Counts:
         rows_in = self.rows + self.flagged
         status = FileStatus.LOADED if rows_in else FileStatus.EMPTY
         return FileResult(key, status, rows_in, loaded, bad + self.flagged, self.lines - rows_in)
+
+
+class _Params(TypedDict):
+    """The parameters of one read's queries (``_execute`` passes each the ones it names)."""
+
+    paths: list[str]
+    keys: list[str]
+    compression: str
+    load_tstamp: datetime
 
 
 class EmbeddedLoader:
@@ -160,7 +169,7 @@ class EmbeddedLoader:
     ) -> list[FileResult]:
         """Count, then insert every file's rows in one transaction (see the module doc)."""
         started = time.perf_counter()
-        params: dict[str, Any] = {
+        params: _Params = {
             "paths": paths,
             "keys": [s.key for s in sources],
             "compression": compression,
@@ -185,7 +194,7 @@ class EmbeddedLoader:
             raise
         return results
 
-    def _count(self, params: dict[str, Any], files: int, flagged: int) -> list[_Counts]:
+    def _count(self, params: _Params, files: int, flagged: int) -> list[_Counts]:
         """Each file's lines, read before anything is written (a refusal writes nothing)."""
         counts = [_Counts(flagged=flagged) for _ in range(files)]
         for index, lines, rows, with_nul in self._execute(sql.COUNT_LINES, params).fetchall():
@@ -199,7 +208,7 @@ class EmbeddedLoader:
             )
         return counts
 
-    def _insert_good(self, counts: list[_Counts], params: dict[str, Any]) -> list[int]:
+    def _insert_good(self, counts: list[_Counts], params: _Params) -> list[int]:
         """Insert the good rows of all files; how many each file gave.
 
         Raw rows have no order, and not keeping one halves the insert's memory.
@@ -218,7 +227,7 @@ class EmbeddedLoader:
         per_key = dict(self._execute(sql.COUNT_LOADED, params).fetchall())
         return [int(per_key.get(key, 0)) for key in params["keys"]]
 
-    def _insert_bad(self, index: int, missing: int, params: dict[str, Any]) -> int:
+    def _insert_bad(self, index: int, missing: int, params: _Params) -> int:
         """Number the failing lines of one file, read alone, and insert them as bad rows."""
         if missing == 0:
             return 0
@@ -226,14 +235,14 @@ class EmbeddedLoader:
         self._execute(sql.classify_lines(), alone)
         return int(self._fetch(sql.insert_bad(), alone)[0])
 
-    def _execute(self, query: str, params: dict[str, Any]) -> duckdb.DuckDBPyConnection:
+    def _execute(self, query: str, params: Mapping[str, object]) -> duckdb.DuckDBPyConnection:
         """Run with the parameters the query names (DuckDB refuses unused ones)."""
         if "store_rejects" in query:  # each line read starts a fresh rejects table
             self.connection.execute(sql.DROP_REJECTS)
         used = {name: value for name, value in params.items() if f"${name}" in query}
         return self.connection.execute(query, used)
 
-    def _fetch(self, query: str, params: dict[str, Any]) -> tuple[Any, ...]:
+    def _fetch(self, query: str, params: Mapping[str, object]) -> tuple[int, ...]:  # counts
         (row,) = self._execute(query, params).fetchall()  # drained: rejects land at the end
         return tuple(row)
 

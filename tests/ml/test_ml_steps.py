@@ -64,7 +64,7 @@ def test_too_little_data_publishes_nothing_and_leaves_empty_tables(tmp_path: Pat
     warehouse = warehouse_with(50)
     details = propensity.run(warehouse, tmp_path, "run-1")
     assert not details["published"] and details["severity"] == "WARNING"
-    assert details["kept"] == "no scores yet" and "fewer than" in details["reason"]
+    assert details["kept"] == "no scores yet" and "fewer than" in str(details["reason"])
     for table in (propensity.SCORES, propensity.DECILES):
         assert warehouse.rows(f"select count(*) as n from {table}") == [{"n": 0}]
     assert json.loads((tmp_path / propensity.CARD).read_text())["published"] is False

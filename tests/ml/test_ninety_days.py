@@ -64,7 +64,7 @@ def test_a_model_that_does_not_beat_the_baseline_is_not_published(world: World) 
     finally:
         warehouse.close()
     assert not details["published"] and details["severity"] == "WARNING"
-    assert "required > +0.500" in details["reason"]
+    assert "required > +0.500" in str(details["reason"])
     assert details["kept"] == "the last good scores"
     assert after == before  # the published scores of the first run stay
     card = json.loads((world.work / "refused" / propensity.CARD).read_text())

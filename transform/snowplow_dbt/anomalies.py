@@ -9,9 +9,8 @@ metric_anomalies keeps, for each anomaly, the dbt invocation that first flagged 
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from snowplow_dbt.propensity.warehouse import Warehouse
+from snowplow_dbt.propensity.warehouse import Row, Warehouse
 
 ANOMALY_MESSAGE = "metric anomaly"
 TABLE = "metric_anomalies"
@@ -26,7 +25,7 @@ def build_invocation(run_results: Path) -> str | None:
     return str(found) if found else None
 
 
-def new_anomalies(warehouse: Warehouse, invocation: str) -> list[dict[str, Any]]:
+def new_anomalies(warehouse: Warehouse, invocation: str) -> list[Row]:
     if not warehouse.exists(TABLE):
         return []
     return warehouse.rows(
@@ -42,7 +41,7 @@ def report(
     run_results: Path,
     run_id: str,
     log: Callable[..., None],
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Log each new anomaly (WARNING) and return the step's details."""
     invocation = build_invocation(run_results)
     found = new_anomalies(warehouse, invocation) if invocation else []

@@ -7,7 +7,10 @@ extract (bytes billed per model and for the whole run).
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from dbt.artifacts.schemas.results import NodeResult
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class SourceAge:
         )
 
 
-def _threshold(value: Any) -> str | None:
+def _threshold(value: object) -> str | None:
     count, period = getattr(value, "count", None), getattr(value, "period", None)
     if count is None or period is None:
         return None
@@ -40,7 +43,7 @@ def _threshold(value: Any) -> str | None:
     return f"{count} {name}{'' if count == 1 else 's'}"
 
 
-def source_ages(results: Iterable[Any]) -> list[SourceAge]:
+def source_ages(results: Iterable["NodeResult"]) -> list[SourceAge]:
     """dbt's source freshness results (SourceFreshnessResult and its error variants)."""
     ages = []
     for result in results:
@@ -61,6 +64,10 @@ def source_ages(results: Iterable[Any]) -> list[SourceAge]:
     return ages
 
 
+# dbt's own type of a result's adapter_response (BaseResult): each adapter fills it its way
+type AdapterResponse = Mapping[str, Any]
+
+
 @dataclass(frozen=True)
 class NodeCost:
     """What one node's queries cost on BigQuery, from dbt's adapter response."""
@@ -70,7 +77,7 @@ class NodeCost:
     bytes_billed: int
 
 
-def node_costs(responses: Iterable[tuple[str, Mapping[str, Any]]]) -> list[NodeCost]:
+def node_costs(responses: Iterable[tuple[str, AdapterResponse]]) -> list[NodeCost]:
     """Per node (unique id, adapter_response), the bytes BigQuery reported, most billed
     first. dbt-bigquery puts `bytes_processed` and `bytes_billed` in each node's adapter
     response (run_results.json); other adapters (DuckDB) report none, hence no entry."""
@@ -84,7 +91,19 @@ def node_costs(responses: Iterable[tuple[str, Mapping[str, Any]]]) -> list[NodeC
     return sorted(costs, key=lambda cost: (-cost.bytes_billed, cost.node))
 
 
-def adapter_responses(results: Iterable[Any]) -> list[tuple[str, Mapping[str, Any]]]:
+class _Named(Protocol):
+    @property
+    def unique_id(self) -> str: ...
+
+
+class Reported(Protocol):
+    """What the cost reader reads of a dbt result (``NodeResult``, or one from run_results)."""
+
+    @property
+    def node(self) -> _Named: ...
+
+
+def adapter_responses(results: Iterable[Reported]) -> list[tuple[str, AdapterResponse]]:
     """(unique id, adapter_response) of each result of a dbt invocation."""
     return [
         (result.node.unique_id, dict(getattr(result, "adapter_response", None) or {}))

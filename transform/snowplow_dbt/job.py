@@ -36,8 +36,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from dbt.artifacts.schemas.results import NodeResult
 from dbt.cli.main import dbtRunnerResult
 
 from snowplow_dbt import ml_steps
@@ -83,7 +83,7 @@ class Job:
         self.variables = dbt_variables(self.args)
         self.costs: list[NodeCost] = []
 
-    def steps(self) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
+    def steps(self) -> list[tuple[str, Callable[[], dict[str, object]]]]:
         """The dbt steps in order; the first that fails ends them. A new step (scoring
         the built models, say) goes into this list where it belongs."""
         return [
@@ -94,13 +94,13 @@ class Job:
             *ml_steps.steps(self),  # anomalies, return propensity (snowplow_dbt.ml_steps)
         ]
 
-    def parse(self) -> dict[str, Any]:
+    def parse(self) -> dict[str, object]:
         result = self.dbt.parse(variables=self.variables or None)
         if not result.success or self.dbt.manifest is None:
             raise StepError(f"dbt parse failed: {failures(result)}")
         return {"nodes": len(self.dbt.manifest.nodes)}
 
-    def freshness(self) -> dict[str, Any]:
+    def freshness(self) -> dict[str, object]:
         result = self._invoke("source", "freshness")
         self._gather("sources.json")
         ages = source_ages(_results(result))
@@ -117,7 +117,7 @@ class Job:
             "severity": "WARNING" if late else "INFO",  # the warn band too, not only errors
         }
 
-    def build(self) -> dict[str, Any]:
+    def build(self) -> dict[str, object]:
         if self.args.full_refresh:  # every table again, so every test on whole tables
             flags = ["--selector", "full", "--full-refresh"]
         elif self.variables:  # a rebuild, as snowplow_dbt.rebuild runs it: no unit tests
@@ -131,7 +131,7 @@ class Job:
         self.costs += costs
         if not result.success:
             raise StepError(f"dbt build failed: {failures(result)}")
-        details: dict[str, Any] = {
+        details: dict[str, object] = {
             "nodes": dict(counts),
             "variables": self.variables,
             "full_refresh": self.args.full_refresh,
@@ -141,7 +141,7 @@ class Job:
             details.update(_totals(costs))
         return details
 
-    def docs(self) -> dict[str, Any]:
+    def docs(self) -> dict[str, object]:
         # the build's manifest (with compiled SQL) is the one kept; docs adds the site
         result = self._invoke("docs", "generate", "--no-compile")
         if not result.success:
@@ -149,7 +149,7 @@ class Job:
         self._gather("index.html", "catalog.json")
         return {}
 
-    def run(self, name: str, action: Callable[[], dict[str, Any]]) -> bool:
+    def run(self, name: str, action: Callable[[], dict[str, object]]) -> bool:
         """One step, its name on every line logged meanwhile; True when it succeeded."""
         self.events.step = name
         return run_step(name, self.run_id, action)
@@ -157,13 +157,13 @@ class Job:
     def _invoke(self, *args: str) -> dbtRunnerResult:
         return self.dbt.try_invoke(*args, variables=self.variables or None)
 
-    def upload(self, where: Destination | None = None) -> dict[str, Any]:
+    def upload(self, where: Destination | None = None) -> dict[str, object]:
         """Everything gathered, to the bucket (or folder) the settings name by default."""
         where = where or destination(self.settings.bucket, self.settings.artifacts_dir)
         files = sorted(self.gathered.iterdir())
         return {"artifacts": [where.put(self.run_id, path) for path in files]}
 
-    def sheets(self) -> dict[str, Any]:
+    def sheets(self) -> dict[str, object]:
         command = [sheets_command(), "--run-id", self.run_id]
         if self.args.workbook is not None:
             command += ["--workbook", str(self.args.workbook)]
@@ -197,7 +197,7 @@ def sheets_command() -> str:
     return found
 
 
-def run_step(name: str, run_id: str, action: Callable[[], dict[str, Any]]) -> bool:
+def run_step(name: str, run_id: str, action: Callable[[], dict[str, object]]) -> bool:
     """Run one step and log its outcome; True when it succeeded."""
     started = time.perf_counter()
     try:
@@ -208,7 +208,7 @@ def run_step(name: str, run_id: str, action: Callable[[], dict[str, Any]]) -> bo
         log("ERROR", f"{name} failed: {reason}", step=name, run_id=run_id, seconds=seconds)
         return False
     seconds = round(time.perf_counter() - started, 2)
-    severity = details.pop("severity", "INFO")
+    severity = str(details.pop("severity", "INFO"))
     log(severity, f"{name} done", step=name, run_id=run_id, seconds=seconds, **details)
     return True
 
@@ -255,7 +255,7 @@ def _totals(costs: list[NodeCost]) -> dict[str, int]:
     }
 
 
-def _results(result: dbtRunnerResult) -> list[Any]:
+def _results(result: dbtRunnerResult) -> list[NodeResult]:
     return list(getattr(result.result, "results", None) or [])
 
 

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TextIO
 
 from dbt_common.events.base_types import EventMsg
 
@@ -23,13 +23,13 @@ from dbt_common.events.base_types import EventMsg
 SEVERITIES = {"debug": "DEBUG", "info": "INFO", "warn": "WARNING", "error": "ERROR"}
 
 
-def log(severity: str, message: str, **fields: Any) -> None:
+def log(severity: str, message: str, **fields: object) -> None:
     """One structured log line (Cloud Logging reads `severity` and `message`)."""
     line = json.dumps({"severity": severity, "message": message, **fields}, default=str)
     print(line, file=sys.stdout, flush=True)
 
 
-def relay(line: str, severity: str, **fields: Any) -> None:
+def relay(line: str, severity: str, **fields: object) -> None:
     """A line another program printed: kept as is when it already is a JSON log object
     with a severity, wrapped into one (with `severity`) otherwise."""
     text = line.rstrip("\n")
@@ -66,7 +66,7 @@ class DbtEvents:
             return
         node = getattr(getattr(event.data, "node_info", None), "unique_id", "") or None
         self.seen.append(event.info.name)
-        fields: dict[str, Any] = {"step": self.step, "run_id": self.run_id}
+        fields: dict[str, object] = {"step": self.step, "run_id": self.run_id}
         if node:
             fields["node"] = node
         message = str(getattr(event.info, "msg", "") or event.info.name)

@@ -7,7 +7,7 @@ target names (the DuckDB file locally, BigQuery's client otherwise) and closes i
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from snowplow_dbt import anomalies
 from snowplow_dbt.joblog import log
@@ -36,14 +36,14 @@ def open_warehouse(job: Job) -> Iterator[Warehouse]:
         yield BigQueryWarehouse.from_env()
 
 
-def steps(job: Job) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
+def steps(job: Job) -> list[tuple[str, Callable[[], dict[str, object]]]]:
     """(name, action) of each step, in order, for the job's run_step."""
 
-    def anomaly_step() -> dict[str, Any]:
+    def anomaly_step() -> dict[str, object]:
         with open_warehouse(job) as warehouse:
             return anomalies.report(warehouse, job.gathered / "run_results.json", job.run_id, log)
 
-    def propensity_step() -> dict[str, Any]:
+    def propensity_step() -> dict[str, object]:
         with open_warehouse(job) as warehouse:
             return propensity.run(warehouse, job.gathered, job.run_id)
 

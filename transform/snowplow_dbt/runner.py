@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 from dbt.contracts.graph.manifest import Manifest
@@ -43,14 +43,16 @@ class DbtProject:
         """The DuckDB target on `database` (an absolute path to a DuckDB file)."""
         return cls(work_dir, "local", {"SNOWPLOW_DUCKDB": str(database.resolve())})
 
-    def invoke(self, *args: str, variables: Mapping[str, Any] | None = None) -> dbtRunnerResult:
+    def invoke(self, *args: str, variables: Mapping[str, object] | None = None) -> dbtRunnerResult:
         """Run one dbt command; raise DbtError unless every node succeeded."""
         result = self.try_invoke(*args, variables=variables)
         if not result.success:
             raise DbtError(f"dbt {' '.join(args)} failed:\n{failures(result)}")
         return result
 
-    def try_invoke(self, *args: str, variables: Mapping[str, Any] | None = None) -> dbtRunnerResult:
+    def try_invoke(
+        self, *args: str, variables: Mapping[str, object] | None = None
+    ) -> dbtRunnerResult:
         """Run one dbt command and return its result, successful or not."""
         command = [
             *args,
@@ -78,7 +80,7 @@ class DbtProject:
             finally:
                 _release_duckdb()
 
-    def parse(self, variables: Mapping[str, Any] | None = None) -> dbtRunnerResult:
+    def parse(self, variables: Mapping[str, object] | None = None) -> dbtRunnerResult:
         """Parse the project once and keep the manifest for every later invocation.
 
         Without this each dbt command parses the project again (seconds each). The vars
@@ -90,7 +92,7 @@ class DbtProject:
             self.manifest = result.result
         return result
 
-    def build(self, *args: str, variables: Mapping[str, Any] | None = None) -> dbtRunnerResult:
+    def build(self, *args: str, variables: Mapping[str, object] | None = None) -> dbtRunnerResult:
         return self.invoke("build", "--quiet", *args, variables=variables)
 
 
@@ -121,11 +123,13 @@ def _release_duckdb() -> None:
     the caller nor another process could open the file.
     """
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.adapters.duckdb.environments import Environment
 
     with DuckDBConnectionManager._LOCK:
-        environment: Any = DuckDBConnectionManager._ENV
+        # declared None in the class; set to the open environment (what ``env()`` returns)
+        environment = cast(Environment | None, DuckDBConnectionManager._ENV)
         if environment is not None:
-            environment.close()
+            environment.close()  # type: ignore[no-untyped-call]  # unannotated in dbt-duckdb
             DuckDBConnectionManager._ENV = None
 
 

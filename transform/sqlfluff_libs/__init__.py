@@ -9,20 +9,20 @@ cross-database macros the models call.
 
 import datetime as _datetime
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import yaml
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
 _PROJECT = yaml.safe_load((Path(__file__).resolve().parents[1] / "dbt_project.yml").read_text())
-_VARS: dict[str, Any] = _PROJECT.get("vars", {})
+_VARS: dict[str, object] = _PROJECT.get("vars", {})
 
 
-def var(name: str, default: Any = None) -> Any:
+def var(name: str, default: object = None) -> object:
     return _VARS.get(name, default)
 
 
@@ -31,15 +31,17 @@ def env_var(name: str, default: str = "") -> str:
 
 
 @pass_context
-def _dispatch(context: Context, name: str, macro_namespace: str | None = None) -> Any:
+def _dispatch(
+    context: Context, name: str, macro_namespace: str | None = None
+) -> Callable[..., object]:
     for candidate in (f"bigquery__{name}", f"default__{name}"):
-        macro = context.resolve(candidate)
+        macro: object = context.resolve(candidate)
         if callable(macro):
             return macro
     raise LookupError(f"no bigquery__ or default__ implementation of {name}")
 
 
-def _sql(template: str) -> Any:
+def _sql(template: str) -> Callable[..., str]:
     return lambda *args, **_: template.format(*args)
 
 

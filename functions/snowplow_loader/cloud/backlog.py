@@ -17,7 +17,7 @@ it, once, as the next replay.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from snowplow_loader.cloud import logs
 from snowplow_loader.cloud.deploy import REDRIVE_COMMAND
@@ -26,6 +26,8 @@ from snowplow_loader.cloud.warehouse import LoadFacts
 from snowplow_loader.results import SETTLED, FileStatus
 
 if TYPE_CHECKING:
+    from google.cloud import bigquery
+
     from snowplow_loader.cloud.handler import CloudLoader
 
 _SETTLED = ", ".join(f"'{status}'" for status in sorted(SETTLED))
@@ -97,7 +99,7 @@ def key_range(bucket: str, prefixes: list[str]) -> tuple[str, str]:
 
 
 def states(
-    client: Any,
+    client: "bigquery.Client",
     manifest: str,
     location: str | None,
     bucket: str,

@@ -7,7 +7,6 @@ and acknowledges everything else: bad input must never turn into a retry storm.
 """
 
 from collections.abc import Mapping
-from typing import Any
 
 # BigQuery job error reasons that a later attempt can succeed past.
 # https://cloud.google.com/bigquery/docs/error-messages
@@ -40,7 +39,7 @@ class TransientError(Exception):
 class PermanentJobError(Exception):
     """A BigQuery job failed for a reason no retry will fix; the message says which."""
 
-    def __init__(self, job_id: str, error: Mapping[str, Any] | str) -> None:
+    def __init__(self, job_id: str, error: Mapping[str, object] | str) -> None:
         self.job_id = job_id
         detail = (
             error if isinstance(error, str) else f"{error.get('reason')}: {error.get('message')}"
@@ -48,7 +47,7 @@ class PermanentJobError(Exception):
         super().__init__(f"job {job_id} failed: {detail}")
 
 
-def job_error_is_transient(error: Mapping[str, Any]) -> bool:
+def job_error_is_transient(error: Mapping[str, object]) -> bool:
     """Whether a finished job's errorResult is worth another attempt."""
     message = str(error.get("message", "")).lower()
     return error.get("reason") in TRANSIENT_REASONS or any(

@@ -8,7 +8,7 @@ number of deliveries of one event meet at the same jobs instead of starting new 
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from snowplow_loader.names import gzipped
 
@@ -22,11 +22,12 @@ class BadEventError(ValueError):
 class CloudEventLike(Protocol):
     """The part of ``cloudevents.http.CloudEvent`` the loader reads."""
 
-    data: Any
+    @property
+    def data(self) -> object: ...
 
-    def __getitem__(self, key: str) -> Any: ...
+    def __getitem__(self, key: str) -> object: ...
 
-    def get(self, key: str, default: Any = None) -> Any: ...
+    def get(self, key: str, default: object = None) -> object: ...
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 from snowplow_loader.cloud import logs, tables
 from snowplow_loader.cloud.config import Config
@@ -31,12 +31,17 @@ from snowplow_loader.framing import UnreadableFileError
 from snowplow_loader.names import Verdict
 from snowplow_loader.results import FileStatus, NotLoaded
 
+if TYPE_CHECKING:
+    from google.cloud import bigquery as bq
+
+    from snowplow_loader.cloud.jobs import Job
+
 
 class CloudLoader:
     def __init__(
         self,
         config: Config,
-        bigquery: Any,
+        bigquery: "bq.Client",
         storage: Any,
         checkpoint: Callable[[str], None] = lambda _: None,
     ) -> None:
@@ -147,7 +152,7 @@ class CloudLoader:
                 return result
             load = result
         else:  # running for another delivery, or done: never stage the file twice
-            load = jobs.finish(load, self._deadline(started))
+            load = jobs.finish(cast("Job", load), self._deadline(started))  # not None here
         if isinstance(live := self._live(event), Report):  # overwritten while it loaded
             self._clean(event, staging)
             return live
@@ -159,7 +164,7 @@ class CloudLoader:
         return self._report(jobs, event, commit)
 
     @staticmethod
-    def _settles(writer: Any | None, event: ObjectEvent) -> bool:
+    def _settles(writer: "Job | None", event: ObjectEvent) -> TypeGuard["Job"]:
         """A writer finished without error, after which this run writes nothing more."""
         done = writer is not None and writer.state == "DONE" and writer.error_result is None
         return done and not needs_write(writer, event.replay)
@@ -184,7 +189,9 @@ class CloudLoader:
             )
         return live
 
-    def _stage_and_load(self, jobs: Jobs, event: ObjectEvent, staging: str, started: float) -> Any:
+    def _stage_and_load(
+        self, jobs: Jobs, event: ObjectEvent, staging: str, started: float
+    ) -> "Job | Report":
         """Stream the object to a staging object and load it: the load job, or a final Report."""
         bucket = self.config.staging_bucket or event.bucket
         try:
@@ -257,7 +264,7 @@ class CloudLoader:
             )
         return replace(report, reason=report.reason or reason)
 
-    def _report(self, jobs: Jobs, event: ObjectEvent, writer: Any) -> Report:
+    def _report(self, jobs: Jobs, event: ObjectEvent, writer: "Job") -> Report:
         """What the manifest holds for the file, and the outcome that follows it.
 
         The status its writer recorded is logged by exactly one delivery, the one that
@@ -313,13 +320,18 @@ def build(config: Config, checkpoint: Callable[[str], None] = lambda _: None) ->
     """A loader with real clients (emulators when SNOWPLOW_BIGQUERY_ENDPOINT is set)."""
     from google.cloud import bigquery, storage
 
-    options: dict[str, Any] = {"project": config.project, "location": config.location}
+    credentials, client_options = None, None
     if config.bigquery_endpoint:
         from google.auth.credentials import AnonymousCredentials
 
-        options["credentials"] = AnonymousCredentials()  # type: ignore[no-untyped-call]
-        options["client_options"] = {"api_endpoint": config.bigquery_endpoint}
-    client = bigquery.Client(**options)
+        credentials = AnonymousCredentials()  # type: ignore[no-untyped-call]
+        client_options = {"api_endpoint": config.bigquery_endpoint}
+    client = bigquery.Client(
+        project=config.project,
+        location=config.location,
+        credentials=credentials,
+        client_options=client_options,
+    )
     if config.location is None:  # job look-ups outside US need it: ask the dataset once
         dataset = client.get_dataset(f"{config.project or client.project}.{config.dataset}")
         config = config.model_copy(update={"location": dataset.location})

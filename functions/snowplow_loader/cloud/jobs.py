@@ -34,14 +34,36 @@ never a wrong answer.
 
 import copy
 import time
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, cast
 
 from snowplow_loader.cloud.errors import PermanentJobError, TransientError, job_error_is_transient
 from snowplow_loader.cloud.events import FILE_JOBS, job_id
 from snowplow_loader.results import SETTLED
 
-Submit = Callable[[str], Any]  # job id -> the inserted job (raises Conflict on a 409)
+
+class Job(Protocol):
+    """What the loader reads of a BigQuery job (``bigquery.LoadJob``, ``bigquery.QueryJob``).
+
+    A Protocol rather than their union: the tests' jobs walk through states on reload.
+    """
+
+    @property
+    def job_id(self) -> str: ...
+
+    @property
+    def state(self) -> str | None: ...
+
+    @property
+    def error_result(self) -> Mapping[str, object] | None: ...
+
+    @property
+    def labels(self) -> Mapping[str, str]: ...
+
+    def reload(self) -> object: ...
+
+
+Submit = Callable[[str], Job]  # job id -> the inserted job (raises Conflict on a 409)
 WRITE = "commit"  # the chain of a generation's manifest writers
 REPORT = "report"  # one per writer: whoever inserts it logs the writer's outcome
 PARKED = "parked"  # the record of a file reconcile stops replaying (the parking work)
@@ -64,12 +86,12 @@ class NoHints:
         return None
 
 
-def job_run(job: Any) -> int:
+def job_run(job: Job) -> int:
     """The run (replay number) a writer job belongs to."""
     return int((job.labels or {}).get("run", 0))
 
 
-def needs_write(job: Any | None, run: int, after_failure: bool = False) -> bool:
+def needs_write(job: Job | None, run: int, after_failure: bool = False) -> bool:
     """Whether run ``run`` inserts a new writer after ``job``, the chain's newest (finished).
 
     Yes when there is none, when it failed transiently, when it belongs to an earlier
@@ -94,7 +116,7 @@ def needs_write(job: Any | None, run: int, after_failure: bool = False) -> bool:
 class Jobs:
     def __init__(
         self,
-        client: Any,
+        client: Any,  # bigquery.Client; tests pass a fake and count its get_job calls
         load_prefix: str,
         location: str | None,
         checkpoint: Callable[[str], None] = lambda _: None,
@@ -122,15 +144,15 @@ class Jobs:
     def name(self, digest: str, step: str, attempt: int) -> str:
         return job_id(self.load_prefix if step == "load" else FILE_JOBS, digest, step, attempt)
 
-    def lookup(self, job: str) -> Any | None:
+    def lookup(self, job: str) -> Job | None:
         from google.api_core.exceptions import NotFound
 
         try:
-            return self.client.get_job(job, location=self.location)
+            return cast(Job, self.client.get_job(job, location=self.location))
         except NotFound:
             return None
 
-    def latest(self, digest: str, step: str) -> tuple[Any | None, int]:
+    def latest(self, digest: str, step: str) -> tuple[Job | None, int]:
         """The newest job of the step's chain and its attempt number (None, -1 if none)."""
         chain = self.chain(digest, step)
         start = self._known.get(chain, 0)
@@ -145,7 +167,7 @@ class Jobs:
             return self._gallop(chain, noted, hint, hint)
         return self._gallop(chain, following, start + 1, hint)
 
-    def _gallop(self, chain: str, found: Any | None, at: int, hint: int) -> tuple[Any | None, int]:
+    def _gallop(self, chain: str, found: Job | None, at: int, hint: int) -> tuple[Job | None, int]:
         """From a known attempt ``at`` (-1: none), the last one: doubling steps, then halving."""
         stride = 1
         while (job := self.lookup(f"{chain}_{at + stride}")) is not None:
@@ -175,7 +197,7 @@ class Jobs:
                 return str(job.job_id)
         return None
 
-    def succeeded(self, digest: str, step: str) -> Any | None:
+    def succeeded(self, digest: str, step: str) -> Job | None:
         """The job that completed this step in an earlier delivery, without inserting any."""
         job, _ = self.latest(digest, step)
         if job is None or job.state != "DONE" or job.error_result is not None:
@@ -183,14 +205,14 @@ class Jobs:
         return job
 
     @staticmethod
-    def needs_attempt(job: Any | None) -> bool:
+    def needs_attempt(job: Job | None) -> bool:
         """No job yet, or the newest one failed in a way a new attempt can get past."""
         if job is None:
             return True
         error = job.error_result if job.state == "DONE" else None
         return error is not None and job_error_is_transient(error)
 
-    def run(self, digest: str, step: str, submit: Submit, deadline: float) -> tuple[Any, bool]:
+    def run(self, digest: str, step: str, submit: Submit, deadline: float) -> tuple[Job, bool]:
         """The finished, successful job of this step, and whether this call inserted it.
 
         ``deadline`` (time.monotonic) bounds the waiting: all steps of one invocation
@@ -200,11 +222,11 @@ class Jobs:
         inserted = False
         if self.needs_attempt(job):
             job, inserted = self._insert(digest, step, attempt + 1, submit), True
-        return self.finish(job, deadline), inserted
+        return self.finish(cast("Job", job), deadline), inserted  # None needs an attempt
 
     def write(
         self, digest: str, run: int, submit: Submit, deadline: float, after_failure: bool = False
-    ) -> Any:
+    ) -> Job:
         """The generation's writer that settles run ``run``: found, or inserted once the
         newest one finished (never beside a running one). Raises as ``finish``."""
         job, attempt = self.latest(digest, WRITE)
@@ -212,24 +234,25 @@ class Jobs:
             job = self._wait(job, deadline)
         if needs_write(job, run, after_failure):
             job = self._insert(digest, WRITE, attempt + 1, submit)
-        return self.finish(job, deadline)
+        return self.finish(cast("Job", job), deadline)  # None needs a write
 
-    def _insert(self, digest: str, step: str, attempt: int, submit: Submit) -> Any:
+    def _insert(self, digest: str, step: str, attempt: int, submit: Submit) -> Job:
         from google.api_core.exceptions import Conflict
 
         name = self.name(digest, step, attempt)
         try:
             job = submit(name)
         except Conflict:
-            job = self.lookup(name)
-            if job is None:  # 409 then 404: the job list is eventually consistent
+            found = self.lookup(name)
+            if found is None:  # 409 then 404: the job list is eventually consistent
                 raise TransientError(f"job {name} exists but cannot be read yet") from None
+            job = found
         else:
             self.checkpoint(f"{step}_inserted")
         self._note(self.chain(digest, step), attempt, shared=attempt > 0)
         return job
 
-    def claim_report(self, writer: Any) -> bool:
+    def claim_report(self, writer: Job) -> bool:
         """Whether this delivery is the one that logs ``writer``'s outcome (once per writer).
 
         The claim is a job id, like every lock here: a trivial query that references no
@@ -245,7 +268,7 @@ class Jobs:
             return False
         return True
 
-    def finish(self, job: Any, deadline: float) -> Any:
+    def finish(self, job: Job, deadline: float) -> Job:
         """Wait for the job; it, when it succeeded, else the error that says what to do."""
         job = self._wait(job, deadline)
         error = job.error_result
@@ -255,7 +278,7 @@ class Jobs:
             raise TransientError(f"job {job.job_id} failed transiently: {error}")
         raise PermanentJobError(job.job_id, error)
 
-    def _wait(self, job: Any, deadline: float) -> Any:
+    def _wait(self, job: Job, deadline: float) -> Job:
         pause = 0.05
         while job.state != "DONE":
             if time.monotonic() >= deadline:

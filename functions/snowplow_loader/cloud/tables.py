@@ -7,7 +7,7 @@ DDL between deliveries); they live in a dataset of their own whose default table
 expiration removes an abandoned one, and each successful commit drops its own.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from snowplow_loader import bigquery_sql as sql
 from snowplow_loader.cloud.config import Config
@@ -17,6 +17,9 @@ from snowplow_loader.contract import (
     RAW_EVENTS_LAYOUT,
     bigquery_schema,
 )
+
+if TYPE_CHECKING:
+    from google.cloud import bigquery
 
 
 def names(config: Config, project: str) -> sql.Tables:
@@ -32,13 +35,13 @@ def staging_table(config: Config, project: str, digest: str) -> str:
     return f"{project}.{config.staging_dataset_name}.stg_{digest}"
 
 
-def schema_fields(fields: list[dict[str, str]]) -> list[Any]:
+def schema_fields(fields: list[dict[str, str]]) -> list["bigquery.SchemaField"]:
     from google.cloud import bigquery
 
     return [bigquery.SchemaField.from_api_repr(field) for field in fields]
 
 
-def ensure(client: Any, config: Config, project: str) -> None:
+def ensure(client: "bigquery.Client", config: Config, project: str) -> None:
     """Create the datasets and the three tables if missing (never alters existing ones)."""
     from google.cloud import bigquery
 

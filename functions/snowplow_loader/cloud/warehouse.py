@@ -8,11 +8,16 @@ the load done goes straight to the commit.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from snowplow_loader import bigquery_sql as sql
 from snowplow_loader.cloud.events import ObjectEvent
 from snowplow_loader.cloud.stager import Staged
+
+if TYPE_CHECKING:
+    from google.cloud import bigquery
+
+    from snowplow_loader.cloud.jobs import Job, Submit
 
 
 @dataclass(frozen=True)
@@ -57,18 +62,18 @@ class LoadFacts:
         return cls(staged.rows, staged.blank_lines, staged.bytes_in)
 
     @classmethod
-    def from_job(cls, job: Any) -> "LoadFacts":
+    def from_job(cls, job: "Job") -> "LoadFacts":
         labels = job.labels or {}
         return cls(int(labels["rows_in"]), int(labels["blank_lines"]), int(labels["bytes"]))
 
 
 class Warehouse:
-    def __init__(self, client: Any, tables: sql.Tables, location: str | None) -> None:
+    def __init__(self, client: "bigquery.Client", tables: sql.Tables, location: str | None) -> None:
         self.client = client
         self.tables = tables
         self.location = location
 
-    def load(self, uri: str, staging: str, facts: LoadFacts) -> Any:
+    def load(self, uri: str, staging: str, facts: LoadFacts) -> "Submit":
         """A submit function: the staging object into its table, created by this job alone."""
         from google.cloud import bigquery
 
@@ -82,21 +87,23 @@ class Warehouse:
             labels=facts.labels(),
         )
 
-        def submit(job_id: str) -> Any:
+        def submit(job_id: str) -> bigquery.LoadJob:
             return self.client.load_table_from_uri(
                 uri, staging, job_id=job_id, job_config=config, location=self.location
             )
 
         return submit
 
-    def commit(self, event: ObjectEvent, staging: str, facts: LoadFacts, seconds: float) -> Any:
+    def commit(
+        self, event: ObjectEvent, staging: str, facts: LoadFacts, seconds: float
+    ) -> "Submit":
         """A submit function: the transaction that moves the staged file into place."""
         script = sql.commit_script(self.tables, staging)
         return self._query(script, event, facts, seconds, "loaded", None)
 
     def record(
         self, event: ObjectEvent, status: str, reason: str | None, facts: LoadFacts, seconds: float
-    ) -> Any:
+    ) -> "Submit":
         """A submit function: a manifest row for a file that loads no rows."""
         return self._query(sql.record_script(self.tables), event, facts, seconds, status, reason)
 
@@ -108,11 +115,11 @@ class Warehouse:
         seconds: float,
         status: str,
         reason: str | None,
-    ) -> Any:
+    ) -> "Submit":
         from google.cloud import bigquery
 
-        def submit(job_id: str) -> Any:
-            values: list[tuple[str, str, Any]] = [
+        def submit(job_id: str) -> bigquery.QueryJob:
+            values: list[tuple[str, str, str | int | float | datetime | None]] = [
                 ("file_key", "STRING", event.key),
                 ("path", "STRING", event.path),
                 ("generation", "INT64", event.generation),
@@ -136,12 +143,12 @@ class Warehouse:
 
         return submit
 
-    def manifest_row(self, job: Any) -> ManifestRow | None:
+    def manifest_row(self, job: "Job") -> ManifestRow | None:
         """The manifest row a finished commit/record job returned (None if it is gone)."""
         from google.api_core.exceptions import NotFound
 
         try:
-            rows = list(job.result())
+            rows = list(cast("bigquery.QueryJob", job).result())  # writers are query jobs
         except NotFound:  # results of old jobs expire after a day
             return None
         if not rows:

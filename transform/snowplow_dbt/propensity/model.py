@@ -11,7 +11,6 @@ one. A model is published only when it beats the baseline's ROC AUC there by `mi
 """
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,7 +72,7 @@ class Evaluation:
     eval_positive_rate: float
     publish: bool
     reason: str
-    details: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, object] = field(default_factory=dict)
 
 
 def frame(batches: list[pd.DataFrame]) -> pd.DataFrame:

@@ -14,13 +14,16 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
 
 from snowplow_dbt.propensity.model import CATEGORICAL, FEATURES, LABEL, NUMERIC, evaluate
 from snowplow_dbt.propensity.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 FEATURES_MODEL = "user_return_features"
 SCORES = "user_return_propensity"
@@ -82,7 +85,7 @@ def cutoffs(warehouse: Warehouse) -> dict[str, str]:
 
 
 def score_all(
-    warehouse: Warehouse, model: Any, version: str, scored_at: datetime, options: Options
+    warehouse: Warehouse, model: "Pipeline", version: str, scored_at: datetime, options: Options
 ) -> int:
     """Score the score cutoff batch by batch into staging, then publish it whole."""
     from snowplow_dbt.propensity.model import frame
@@ -138,7 +141,7 @@ def run(
     run_id: str,
     options: Options = Options(),
     now: datetime | None = None,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """The step: its details (severity WARNING when the gate refused the model)."""
     now = now or datetime.now(UTC)
     found = cutoffs(warehouse)
@@ -175,7 +178,7 @@ def run(
     }
     artifacts.mkdir(parents=True, exist_ok=True)
     (artifacts / CARD).write_text(json.dumps(card, indent=2, default=str) + "\n")
-    details: dict[str, Any] = {
+    details: dict[str, object] = {
         "published": result.publish,
         "reason": result.reason,
         "model_version": version,

@@ -18,6 +18,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from google.cloud import bigquery
 
+# A small query's row by column name. Both clients leave column values untyped (DuckDB's
+# fetchall, BigQuery's Row): what a column holds is the query's, not the library's.
+type Row = dict[str, Any]
+
 
 class Warehouse(Protocol):
     """What the propensity step needs of an engine."""
@@ -38,7 +42,7 @@ class Warehouse(Protocol):
         """The rows of a query, `size` at a time."""
         ...
 
-    def rows(self, sql: str) -> list[dict[str, Any]]:
+    def rows(self, sql: str) -> list[Row]:
         """The rows of a small query."""
         ...
 
@@ -86,7 +90,7 @@ class DuckDBWarehouse:
         finally:
             cursor.close()
 
-    def rows(self, sql: str) -> list[dict[str, Any]]:
+    def rows(self, sql: str) -> list[Row]:
         result = self.connection.execute(sql)
         names = [column[0] for column in result.description or []]
         return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
@@ -128,17 +132,18 @@ class BigQueryWarehouse:
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "BigQueryWarehouse":
         """The datasets the dbt profile writes to (transform/profiles.yml's variables)."""
-        options: dict[str, Any] = {"project": env["SNOWPLOW_PROJECT"]}
+        credentials, client_options = None, None
         endpoint = env.get("SNOWPLOW_BIGQUERY_ENDPOINT")
         if endpoint:  # the local emulator (tests)
             from google.auth.credentials import AnonymousCredentials
 
-            options["credentials"] = AnonymousCredentials()  # type: ignore[no-untyped-call]
-            options["client_options"] = {"api_endpoint": endpoint}
-        models = env.get("SNOWPLOW_MODELS_DATASET") or "snowplow"
-        return cls(
-            bigquery.Client(**options), models, env.get("SNOWPLOW_ANALYTICS_DATASET") or models
+            credentials = AnonymousCredentials()  # type: ignore[no-untyped-call]
+            client_options = {"api_endpoint": endpoint}
+        client = bigquery.Client(
+            project=env["SNOWPLOW_PROJECT"], credentials=credentials, client_options=client_options
         )
+        models = env.get("SNOWPLOW_MODELS_DATASET") or "snowplow"
+        return cls(client, models, env.get("SNOWPLOW_ANALYTICS_DATASET") or models)
 
     def _name(self, dataset: str, name: str) -> str:
         return f"`{self.client.project}.{dataset}.{name}`"
@@ -158,7 +163,7 @@ class BigQueryWarehouse:
         for table in rows.to_arrow_iterable():
             yield from table.to_batches() if isinstance(table, pa.Table) else [table]
 
-    def rows(self, sql: str) -> list[dict[str, Any]]:
+    def rows(self, sql: str) -> list[Row]:
         return [dict(row.items()) for row in self.client.query_and_wait(sql)]
 
     def execute(self, sql: str) -> None:
