@@ -51,8 +51,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     database = work / "snowplow.duckdb"
     with EmbeddedLoader(database) as loader:
         loader.load(SourceFile.at(events))
-    # the models the ML reads and what they need; their data tests run in the other suites
+    # the models the ML reads and what they need (seeds included, which `dbt run` skips);
+    # their data tests run in the other suites
     DbtProject.local(work / "dbt", database).invoke(
-        "run", "--quiet", "--select", "+metric_anomalies +user_return_features"
+        "build",
+        "--quiet",
+        "--select",
+        "+metric_anomalies +user_return_features",
+        "--exclude",
+        "resource_type:test resource_type:unit_test",
     )
     return World(database, work)
