@@ -272,14 +272,17 @@ def test_windowed_rebuild_after_deletions_equals_a_full_refresh_on_bigquery(
         f" or event_id in ({', '.join(map(repr, sorted(share)))})"
     )
     project = bigquery_project(emulators, tmp_path_factory.mktemp("bigquery-rebuild"))
-    rebuild(project, date(2021, 3, 1), date(2021, 3, 3))
+    # the shared build's settings (configured conversions and fields) on both sides
+    rebuild(project, date(2021, 3, 1), date(2021, 3, 3), variables=configured.CONFORMANCE)
     windowed = every_table(built)
     (run,) = query(
         built,
         f"select * from {MODELS}.int_snowplow__incremental_manifest"
         " order by run_started_at desc limit 1",
     )
-    project.build("--full-refresh", "--exclude", "resource_type:unit_test")
+    project.build(
+        "--full-refresh", "--exclude", "resource_type:unit_test", variables=configured.CONFORMANCE
+    )
     full_refresh = every_table(built)
     assert {t: len(r) for t, r in windowed.items()} == {t: len(r) for t, r in full_refresh.items()}
     assert windowed == full_refresh

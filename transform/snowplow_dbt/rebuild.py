@@ -11,6 +11,7 @@ user and user-mapping models replace exactly those sessions' rows (transform/REA
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -49,13 +50,21 @@ def add_window_arguments(parser: argparse.ArgumentParser, *, required: bool) -> 
         )
 
 
-def rebuild(project: DbtProject, start: date, end: date, *args: str) -> dbtRunnerResult:
+def rebuild(
+    project: DbtProject,
+    start: date,
+    end: date,
+    *args: str,
+    variables: Mapping[str, object] | None = None,
+) -> dbtRunnerResult:
     """Rebuild the sessions touching [start, end) and what is built on them.
 
-    Runs `dbt build` WITHOUT_UNIT_TESTS; `args` are added (e.g. "--threads", "1"). Raises
+    Runs `dbt build` WITHOUT_UNIT_TESTS; `args` are added (e.g. "--threads", "1"), and
+    `variables` are the project's other settings (the ones its builds use). Raises
     DbtError when a model or data test fails, ValueError for an empty window.
     """
-    return project.build(*WITHOUT_UNIT_TESTS, *args, variables=rebuild_vars(start, end))
+    window = rebuild_vars(start, end)
+    return project.build(*WITHOUT_UNIT_TESTS, *args, variables={**(variables or {}), **window})
 
 
 def main(argv: list[str] | None = None) -> int:
