@@ -14,7 +14,14 @@ from snowplow_dbt.runner import DbtProject
 from snowplow_loader.contract import RAW_EVENTS
 
 from tests.emulators import Emulators
-from tests.transform.helpers import expected_sessions, expected_users, session_view, user_view
+from tests.transform.helpers import ANALYTICS as ANALYTICS_TABLES
+from tests.transform.helpers import (
+    MARTS,
+    expected_sessions,
+    expected_users,
+    session_view,
+    user_view,
+)
 
 RAW = "snowplow_raw"
 MODELS = "snowplow"
@@ -59,10 +66,26 @@ def bigquery_project(emulators: Emulators, work: Path) -> DbtProject:
 
 @dataclass(frozen=True)
 class BigQueryBuild:
-    """The emulator's client after the two builds, and the SQL the second one ran."""
+    """The emulator's client after the two builds, the SQL the second one ran, and every
+    mart and analytics table as those builds left it (later tests change the build)."""
 
     client: bigquery.Client
     target: Path  # dbt's target folder after the incremental build: the SQL it ran
+    tables: dict[str, list[str]]
+
+
+def table_rows(client: bigquery.Client, dataset: str, table: str) -> list[str]:
+    """Every row of a table, sorted, as comparable text."""
+    found: list[dict[str, Any]] = query(client, f"select * from {dataset}.{table}")
+    return sorted(repr(sorted(row.items())) for row in found)
+
+
+def built_tables(client: bigquery.Client, marts: str, analytics: str) -> dict[str, list[str]]:
+    """The rows of every mart and analytics table of one build."""
+    return {
+        **{table: table_rows(client, marts, table) for table in MARTS},
+        **{table: table_rows(client, analytics, table) for table in ANALYTICS_TABLES},
+    }
 
 
 def assert_sessions_and_users_expected(client: bigquery.Client, models: str = MODELS) -> None:

@@ -13,7 +13,15 @@ from snowplow_loader.cloud.config import Config
 from tests.emulators import Emulators
 from tests.support.dbt_bigquery import install_dbt_shim
 from tests.transform import configured
-from tests.transform.bigquery_build import RAW, BigQueryBuild, bigquery_project, copy_raw_events
+from tests.transform.bigquery_build import (
+    ANALYTICS,
+    MODELS,
+    RAW,
+    BigQueryBuild,
+    bigquery_project,
+    built_tables,
+    copy_raw_events,
+)
 from tests.transform.helpers import Built
 
 
@@ -61,7 +69,8 @@ def bigquery_build(emulators: Emulators, tmp_path_factory: pytest.TempPathFactor
     )
     assert copy_raw_events(client, events, "load_file_key like '%slice=3'") == 40
     project.build("--selector", "daily", variables=configured.CONFORMANCE)
-    return BigQueryBuild(client, work / "dbt" / "target")
+    snapshot = built_tables(client, MODELS, ANALYTICS)  # before any test changes them
+    return BigQueryBuild(client, work / "dbt" / "target", snapshot)
 
 
 @pytest.fixture(scope="session")
