@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from snowplow_loader.contract import ENRICHED_FIELDS, RAW_EVENTS
 from snowplow_loader.limits import MAX_LINE_BYTES
-from snowplow_loader.results import SETTLED, BadRowReason, FileStatus
+from snowplow_loader.results import BadRowReason
 from snowplow_loader.rules import RULES, BigQueryRules
 
 _RULES = BigQueryRules()
@@ -106,9 +106,6 @@ FROM (
                     JOIN UNNEST([{_spec()}]) AS spec ON spec.i = position)
                 WHERE failed ORDER BY position) AS failures
         FROM (SELECT n, flag, line, SPLIT(line, '\\t') AS f FROM `{staging}`)))"""
-
-
-_SETTLED = ", ".join(f"'{status}'" for status in sorted(SETTLED))
 
 
 def insert_good(tables: Tables) -> str:
@@ -212,14 +209,3 @@ VALUES (@file_key, @path, @generation, @bytes, @status, @rows_in, 0, 0,
     @blank_lines, @reason, @load_tstamp, @seconds, @job_id);
 {_result("@status", "0", "0", "@reason")};
 """
-
-
-def file_states(tables: Tables) -> str:
-    """Per file under @prefix: settled or not, failed runs, the newest failure's time."""
-    return f"""
-SELECT file_key, LOGICAL_OR(status IN ({_SETTLED})) AS settled,
-    COUNTIF(status = '{FileStatus.FAILED}') AS failures,
-    MAX(IF(status = '{FileStatus.FAILED}', load_tstamp, NULL)) AS last_failure
-FROM `{tables.manifest}`
-WHERE STARTS_WITH(file_key, @prefix)
-GROUP BY file_key"""

@@ -34,15 +34,6 @@ class ManifestRow:
 
 
 @dataclass(frozen=True)
-class FileState:
-    """What the manifest says of one file: settled for good, or how often it failed."""
-
-    settled: bool
-    failures: int
-    last_failure: datetime | None
-
-
-@dataclass(frozen=True)
 class LoadFacts:
     """What the stager found, kept on the load job as labels."""
 
@@ -163,21 +154,6 @@ class Warehouse:
             row["reason"],
             row["job_id"],
         )
-
-    def file_states(self, path_prefix: str) -> dict[str, FileState]:
-        """Every file under ``path_prefix`` (``gs://bucket/prefix``) the manifest knows."""
-        from google.cloud import bigquery
-
-        config = bigquery.QueryJobConfig(
-            query_parameters=[bigquery.ScalarQueryParameter("prefix", "STRING", path_prefix)]
-        )
-        rows = self.client.query_and_wait(
-            sql.file_states(self.tables), job_config=config, location=self.location
-        )
-        return {
-            row["file_key"]: FileState(row["settled"], row["failures"], row["last_failure"])
-            for row in rows
-        }
 
     def drop_staging(self, staging: str) -> None:
         self.client.delete_table(staging, not_found_ok=True)
