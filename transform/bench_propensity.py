@@ -21,31 +21,12 @@ from pathlib import Path
 import duckdb
 from snowplow_dbt.propensity import run as propensity
 from snowplow_dbt.propensity.model import evaluate
+from snowplow_dbt.propensity.synthetic import synthetic_features_sql
 from snowplow_dbt.propensity.warehouse import DuckDBWarehouse
 from snowplow_sample.benchmarks import Figure, record
 
 BOUND_MB = 512
 TABLE = "Return propensity: scoring users in batches"
-FEATURES = """
-create or replace table user_return_features as
-with users as (
-    select role, i, hash(role || i) % 1000 / 1000.0 as interest
-    from (values ('train', 20000), ('eval', 20000), ('score', {users})) as roles(role, n),
-         lateral (select * from range(n)) as r(i)
-)
-select
-    role as cutoff_role, date '2026-12-01' as cutoff_date, role || '-' || i as domain_userid,
-    1 + (hash(i) % 20)::int as recency_days, 30 as tenure_days,
-    (1 + interest * 10)::int as sessions_total, (interest * 3)::int as sessions_7d,
-    (interest * 8)::int as sessions_28d, (interest * 6)::int as active_days_28d,
-    interest * 300 as engaged_time_7d, interest * 900 as engaged_time_28d,
-    1 + interest * 4 as page_views_per_session, 1 - interest as bounce_share,
-    (i % 3 = 0)::int as is_stitched, 'search' as first_channel, 'computer' as device_class,
-    case when role = 'score' then null
-         when hash(role || i || 'label') % 1000 / 1000.0 < interest * 0.8 then 1 else 0 end
-        as returned
-from users
-"""
 
 
 def rss_mb() -> float:
@@ -85,7 +66,7 @@ def main() -> int:
     database = args.work / "propensity.duckdb"
     database.unlink(missing_ok=True)
     with duckdb.connect(str(database)) as connection:
-        connection.execute(FEATURES.format(users=args.users))
+        connection.execute(synthetic_features_sql(train=20_000, score=args.users))
     warehouse = DuckDBWarehouse.open(database)
     try:
         # DuckDB's own share is capped (it spills beyond); the rest is one batch in Python
