@@ -4,19 +4,22 @@ The embedded engine's counterpart is ``duckdb_sql``; both apply ``rules.RULES`` 
 classify lines in the same order (unreadable bytes, then field count, then field
 rules), so a file gets the same bad rows whichever engine loads it.
 
-The function stages each object as rows ``(n, flag, line)`` (see ``cloud.stager``).
-``commit_script`` reads them ONCE into a temporary table that holds, per line, its
-verdict and either its typed raw_events columns (a good line) or what its bad row
-needs (any other), then moves the file in ONE transaction: good rows to raw_events,
-bad rows with their typed reasons, and the manifest row. The transaction refuses to
-commit (ERROR, so BigQuery rolls back) unless the two inserts together account for
-every staged row: a partial load can never become visible.
+The function stages each object as rows ``(n, flag, candidate | line)`` (see
+``cloud.stager``): a line that passes the stager's precheck (``precheck``) in
+``candidate``, any other in ``line``. ``commit_script`` moves the file in ONE
+transaction: the candidates the rules accept go typed into raw_events, every refused
+line goes with its typed reasons into bad rows, and the manifest row. SQL judges every
+line; the precheck only decides which column holds it, so that each statement reads one
+column and a line's text is billed once. The transaction refuses to commit (ERROR, so
+BigQuery rolls back) unless the inserts together account for every staged row: a
+partial load can never become visible.
 
 Exactly once is the job chain's doing, not this SQL's (``cloud.jobs``: a generation's
 writers run one after another, and none follows one that settled the file); under
 BigQuery's snapshot isolation a check on the manifest inside the script would be no
 lock anyway. So the scripts do not read the manifest, and the cost model
-(``bigquery_cost``) counts what is left: three statements that read a table.
+(``bigquery_cost``) counts what is left: two statements that read a table, and a third
+in a file with a candidate the rules refuse.
 """
 
 from dataclasses import dataclass
@@ -32,10 +35,11 @@ _FIELD_COUNT = len(ENRICHED_FIELDS)
 STAGING_SCHEMA: list[dict[str, str]] = [
     {"name": "n", "type": "INT64", "mode": "REQUIRED"},
     {"name": "flag", "type": "STRING", "mode": "NULLABLE"},
-    {"name": "line", "type": "STRING", "mode": "REQUIRED"},
+    {"name": "candidate", "type": "STRING", "mode": "NULLABLE"},
+    {"name": "line", "type": "STRING", "mode": "NULLABLE"},
 ]
-
-CHECKED = "checked_lines"  # the script's temporary table
+CANDIDATE = "candidate"  # the text of a line that passed the stager's precheck
+OTHER = "line"  # the text of any other line (flagged, or failed the precheck)
 MANIFEST_RESULT = "status, rows_in, rows_loaded, rows_bad, blank_lines, reason, job_id"
 _FLAG_MESSAGES = {
     "nul": "line holds NUL bytes",
@@ -69,55 +73,45 @@ def _spec() -> str:
     )
 
 
-def _typed(field_name: str) -> str:
-    """The temporary table's column holding a good line's typed value of a field."""
-    return f"e_{field_name}"
+def judged(staging: str, column: str) -> str:
+    """The staged lines of one column (``CANDIDATE`` or ``OTHER``), split and judged:
+    ``good``, the fields ``f`` and, per line, its ``failures`` in field order.
 
-
-def check_lines(staging: str) -> str:
-    """Every staged line split and judged once; a good line's typed values, or what a
-    bad line's record needs, in columns that are NULL for the other kind.
-
-    A temporary table, so the rules run once per line and both inserts read the
-    verdict: ``good`` lines and the others are complements by construction. Each
-    insert reads only its own columns, and NULLs cost nothing on demand, so the text
-    is read once here and each line's data once more, by one insert.
+    Each insert reads one column, so the text of a line is billed once: the raw_events
+    insert reads the candidates, the bad-row insert the others, and the candidates a
+    second time only in a file where the precheck passed a line the rules refuse.
     """
     failure = _RULES.failure("spec.required", "spec.kind", "raw")
     message = _RULES.message("spec.name", "spec.kind", "raw")
-    typed = ", ".join(
-        f"IF(good, {_RULES.cast(f, _raw(i))}, NULL) AS {_typed(f.name)}"
-        for i, f in enumerate(ENRICHED_FIELDS)
-    )
     return f"""
-CREATE TEMP TABLE {CHECKED} AS
-SELECT n, good, IF(good, NULL, flag) AS flag, IF(good, NULL, line) AS line,
-    IF(good, NULL, field_count) AS field_count, failures, {typed}
+SELECT *, flag IS NULL AND field_count = {_FIELD_COUNT} AND ARRAY_LENGTH(failures) = 0 AS good
 FROM (
-    SELECT *, flag IS NULL AND field_count = {_FIELD_COUNT} AND ARRAY_LENGTH(failures) = 0 AS good
+    SELECT n, flag, payload, f, ARRAY_LENGTH(f) AS field_count,
+        ARRAY(
+            SELECT AS STRUCT name, message FROM (
+                SELECT position, spec.name AS name, {message} AS message, {failure} AS failed
+                FROM (
+                    SELECT NULLIF(text, '') AS raw, position
+                    FROM UNNEST(f) AS text WITH OFFSET AS position)
+                JOIN UNNEST([{_spec()}]) AS spec ON spec.i = position)
+            WHERE failed ORDER BY position) AS failures
     FROM (
-        SELECT n, flag, line, f, ARRAY_LENGTH(f) AS field_count,
-            ARRAY(
-                SELECT AS STRUCT name, message FROM (
-                    SELECT position, spec.name AS name, {message} AS message, {failure} AS failed
-                    FROM (
-                        SELECT NULLIF(text, '') AS raw, position
-                        FROM UNNEST(f) AS text WITH OFFSET AS position)
-                    JOIN UNNEST([{_spec()}]) AS spec ON spec.i = position)
-                WHERE failed ORDER BY position) AS failures
-        FROM (SELECT n, flag, line, SPLIT(line, '\\t') AS f FROM `{staging}`)))"""
+        SELECT n, flag, {column} AS payload, SPLIT({column}, '\\t') AS f
+        FROM `{staging}` WHERE {column} IS NOT NULL))"""
 
 
-def insert_good(tables: Tables) -> str:
-    typed = ", ".join(_typed(f.name) for f in ENRICHED_FIELDS)
+def insert_good(tables: Tables, staging: str) -> str:
+    """The good candidates, typed, into raw_events."""
+    typed = ", ".join(_RULES.cast(f, _raw(i)) for i, f in enumerate(ENRICHED_FIELDS))
     columns = ", ".join(f.name for f in RAW_EVENTS)
     return (
         f"INSERT INTO `{tables.raw_events}` ({columns}) "
-        f"SELECT {typed}, @load_tstamp, @file_key FROM {CHECKED} WHERE good"
+        f"SELECT {typed}, @load_tstamp, @file_key FROM ({judged(staging, CANDIDATE)}) WHERE good"
     )
 
 
-def insert_bad(tables: Tables) -> str:
+def insert_bad(tables: Tables, staging: str, column: str) -> str:
+    """The lines of one staging column that the rules refuse, as bad rows."""
     flags = " ".join(f"WHEN '{flag}' THEN '{text}'" for flag, text in _FLAG_MESSAGES.items())
     return f"""
 INSERT INTO `{tables.bad_rows}`
@@ -133,15 +127,15 @@ SELECT @file_key, n, reason,
         ELSE ARRAY_TO_STRING(
             ARRAY(SELECT x.message FROM UNNEST(failures) AS x WITH OFFSET AS o ORDER BY o), '; ')
     END,
-    line, @load_tstamp
+    payload, @load_tstamp
 FROM (
-    SELECT n, flag, line, field_count, failures,
+    SELECT n, flag, payload, field_count, failures,
         CASE
             WHEN flag IS NOT NULL THEN '{BadRowReason.NOT_TSV}'
             WHEN field_count <> {_FIELD_COUNT} THEN '{BadRowReason.FIELD_NUMBER_MISMATCH}'
             ELSE '{BadRowReason.ROW_DECODING_ERROR}'
         END AS reason
-    FROM {CHECKED} WHERE NOT good
+    FROM ({judged(staging, column)}) WHERE NOT good
 )"""
 
 
@@ -182,12 +176,15 @@ def commit_script(tables: Tables, staging: str) -> str:
     return f"""
 DECLARE {loaded} INT64 DEFAULT 0;
 DECLARE {bad} INT64 DEFAULT 0;
-{check_lines(staging)};
 BEGIN TRANSACTION;
-{insert_good(tables)};
+{insert_good(tables, staging)};
 SET {loaded} = @@row_count;
-{insert_bad(tables)};
+{insert_bad(tables, staging, OTHER)};
 SET {bad} = @@row_count;
+IF {loaded} + {bad} < @rows_in THEN
+{insert_bad(tables, staging, CANDIDATE)};
+SET {bad} = {bad} + @@row_count;
+END IF;
 {_manifest_row(tables, "'loaded'", loaded, bad, "CAST(NULL AS STRING)")};
 COMMIT TRANSACTION;
 {_result("'loaded'", loaded, bad, "CAST(NULL AS STRING)")};

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from snowplow_loader.limits import MAX_LINE_BYTES
+from snowplow_loader.precheck import is_candidate
 
 BOM = b"\xef\xbb\xbf"
 LF, CRLF, CR = b"\n", b"\r\n", b"\r"
@@ -128,8 +129,10 @@ class Framer:
 
 
 def staging_row(line: Line) -> bytes:
-    """The NDJSON row ``{n, flag, line}`` of one non-blank line, flagged with what only
-    its bytes can tell (``not_utf8``, ``nul``, ``too_long``, ``stray_cr``).
+    """The NDJSON row of one non-blank line: ``{n, flag, candidate}`` for a line that
+    passes ``precheck`` (the raw_events insert reads that column), ``{n, flag, line}``
+    for any other, flagged with what only its bytes can tell (``not_utf8``, ``nul``,
+    ``too_long``, ``stray_cr``) or not (it failed the precheck).
 
     The cloud path stages every line this way; the embedded engine writes the lines
     only the framer can judge this way too (``reframe``), so both give them the same
@@ -152,8 +155,10 @@ def staging_row(line: Line) -> bytes:
         # The payload is for people; U+2400 shows where a NUL was without putting
         # one in a BigQuery STRING.
         text = text.replace("\x00", "\u2400")
-    return b'{"n":%d,"flag":%s,"line":%s}\n' % (
+    column = b"candidate" if flag is None and is_candidate(line.data) else b"line"
+    return b'{"n":%d,"flag":%s,"%s":%s}\n' % (
         line.number,
         b"null" if flag is None else b'"%s"' % flag.encode(),
+        column,
         _encode(text).encode(),
     )

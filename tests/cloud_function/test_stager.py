@@ -105,10 +105,11 @@ def test_staging_rows_carry_line_numbers_flags_and_text() -> None:
     assert flagged == [(3, "not_utf8"), (4, "nul")]
     out = io.BytesIO()
     stager = Stager(False, out)
-    stager.write(b"a\tb\n\xff\tz\nc\x00d\n")
+    stager.write(b"a\tb\n\xff\tz\nc\x00d\n" + L[0] + b"\n")
     stager.finish()
     assert [json.loads(row) for row in out.getvalue().splitlines()] == [
-        {"n": 1, "flag": None, "line": "a\tb"},
+        {"n": 1, "flag": None, "line": "a\tb"},  # two fields: fails the precheck
         {"n": 2, "flag": "not_utf8", "line": "\\xff\tz"},
         {"n": 3, "flag": "nul", "line": "c\u2400d"},
+        {"n": 4, "flag": None, "candidate": L[0].decode()},
     ]

@@ -3,8 +3,8 @@
 BigQuery loads do not keep line order and cannot say which bytes were not UTF-8, so
 the function reads the object once, as a stream, and writes one NDJSON row per line:
 ``{"n": line number, "flag": null | "not_utf8" | "nul" | "too_long" | "stray_cr",
-"line": text}``.
-A load job puts these rows in a staging table and SQL does the rest (see
+"candidate" | "line": text}`` (``framing.staging_row``; ``candidate`` when the line
+passes ``precheck``). A load job puts these rows in a staging table and SQL does the rest (see
 ``bigquery_sql``). Blank lines are counted, not staged, as in the embedded engine.
 
 Memory stays constant: raw bytes arrive in chunks (``write`` is the sink a GCS
