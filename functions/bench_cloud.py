@@ -41,7 +41,7 @@ FIRST_EVENT = ONLY_BUNDLE + (
     "import main; started = time.perf_counter(); "
     "from snowplow_loader.cloud.config import Config; "
     "Config.from_env({{'SNOWPLOW_DATASET': 'd'}}); "
-    "import snowplow_loader.cloud.handler; from google.cloud import bigquery, storage; "
+    "import snowplow_loader.cloud.clients; from google.cloud import bigquery, storage; "
     "print(time.perf_counter() - started)"
 )
 

@@ -8,6 +8,9 @@ still gets its own manifest entry, counts and bad rows with its own line numbers
 counts are grouped by the reader's file index, and a file whose rows did not all
 load is read again alone to number its bad lines. A crash rolls the whole batch back
 and a re-run loads it from scratch; the manifest makes loading a file twice a no-op.
+
+This module is the policy (what loads together, quarantine, reframing, the manifest);
+the reads beneath it (counts, good rows, bad rows) run in ``duckdb_reads``.
 """
 
 import dataclasses
@@ -15,13 +18,13 @@ import hashlib
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypedDict
 
 import duckdb
 
+from snowplow_loader import duckdb_reads as reads
 from snowplow_loader import duckdb_sql as sql
 from snowplow_loader.files import SourceFile, unreadable_reason
 from snowplow_loader.reframe import Reframed, reframe
@@ -33,30 +36,6 @@ MEMORY_LIMIT = "1GB"  # keeps a 1.5 GB file's load well under 2 GB of RSS (see m
 # 8.0 s) and made a 49 MB database (not 41 MB). Commits stay durable in the WAL; closing
 # the connection checkpoints.
 CHECKPOINT_THRESHOLD = "256MB"
-
-
-@dataclasses.dataclass(frozen=True)
-class _Counts:
-    """One file's lines as the line read counted them (undecodable lines included)."""
-
-    lines: int = 0
-    rows: int = 0
-    lines_with_nul: int = 0
-    flagged: int = 0  # judged by the framer (``reframe``): blank in what DuckDB read
-
-    def result(self, key: str, loaded: int, bad: int) -> FileResult:
-        rows_in = self.rows + self.flagged
-        status = FileStatus.LOADED if rows_in else FileStatus.EMPTY
-        return FileResult(key, status, rows_in, loaded, bad + self.flagged, self.lines - rows_in)
-
-
-class _Params(TypedDict):
-    """The parameters of one read's queries (``_execute`` passes each the ones it names)."""
-
-    paths: list[str]
-    keys: list[str]
-    compression: str
-    load_tstamp: datetime
 
 
 class EmbeddedLoader:
@@ -169,20 +148,24 @@ class EmbeddedLoader:
     ) -> list[FileResult]:
         """Count, then insert every file's rows in one transaction (see the module doc)."""
         started = time.perf_counter()
-        params: _Params = {
+        params: reads.Params = {
             "paths": paths,
             "keys": [s.key for s in sources],
             "compression": compression,
             "load_tstamp": _now(),
         }
-        counts = self._count(params, len(sources), reframed.flagged_rows if reframed else 0)
+        flagged_rows = reframed.flagged_rows if reframed else 0
+        counts = reads.count(self.connection, params, len(sources), flagged_rows)
         self.connection.execute("BEGIN TRANSACTION")
         try:
-            loaded = self._insert_good(counts, params)
-            bad = [self._insert_bad(i, c.rows - loaded[i], params) for i, c in enumerate(counts)]
+            loaded = reads.insert_good(self.connection, counts, params)
+            bad = [
+                reads.insert_bad(self.connection, i, c.rows - loaded[i], params)
+                for i, c in enumerate(counts)
+            ]
             if reframed is not None and reframed.flagged_rows:
                 flagged = {"file_key": sources[0].key, "flagged": str(reframed.flagged)}
-                self._execute(sql.INSERT_FLAGGED, {**params, **flagged})
+                reads.execute(self.connection, sql.INSERT_FLAGGED, {**params, **flagged})
             results = [
                 c.result(s.key, loaded[i], bad[i])
                 for i, (s, c) in enumerate(zip(sources, counts, strict=True))
@@ -193,58 +176,6 @@ class EmbeddedLoader:
             self.connection.execute("ROLLBACK")
             raise
         return results
-
-    def _count(self, params: _Params, files: int, flagged: int) -> list[_Counts]:
-        """Each file's lines, read before anything is written (a refusal writes nothing)."""
-        counts = [_Counts(flagged=flagged) for _ in range(files)]
-        for index, lines, rows, with_nul in self._execute(sql.COUNT_LINES, params).fetchall():
-            counts[index] = dataclasses.replace(
-                counts[index], lines=lines, rows=rows, lines_with_nul=with_nul
-            )
-        for index, undecodable in self._execute(sql.COUNT_REJECTED_LINES, params).fetchall():
-            c = counts[index]
-            counts[index] = dataclasses.replace(
-                c, lines=c.lines + undecodable, rows=c.rows + undecodable
-            )
-        return counts
-
-    def _insert_good(self, counts: list[_Counts], params: _Params) -> list[int]:
-        """Insert the good rows of all files; how many each file gave.
-
-        Raw rows have no order, and not keeping one halves the insert's memory.
-        """
-        rows = sum(c.rows for c in counts)
-        if rows == 0:
-            return [0] * len(counts)
-        check_nul = any(c.lines_with_nul for c in counts)
-        self.connection.execute("SET preserve_insertion_order = false")
-        try:
-            inserted = int(self._fetch(sql.insert_good(check_nul), params)[0])
-        finally:  # classify_lines numbers lines by the order rows come out in
-            self.connection.execute("RESET preserve_insertion_order")
-        if inserted == rows:  # no file can give more rows than it has: all of each loaded
-            return [c.rows for c in counts]
-        per_key = dict(self._execute(sql.COUNT_LOADED, params).fetchall())
-        return [int(per_key.get(key, 0)) for key in params["keys"]]
-
-    def _insert_bad(self, index: int, missing: int, params: _Params) -> int:
-        """Number the failing lines of one file, read alone, and insert them as bad rows."""
-        if missing == 0:
-            return 0
-        alone = {**params, "paths": [params["paths"][index]], "file_key": params["keys"][index]}
-        self._execute(sql.classify_lines(), alone)
-        return int(self._fetch(sql.insert_bad(), alone)[0])
-
-    def _execute(self, query: str, params: Mapping[str, object]) -> duckdb.DuckDBPyConnection:
-        """Run with the parameters the query names (DuckDB refuses unused ones)."""
-        if "store_rejects" in query:  # each line read starts a fresh rejects table
-            self.connection.execute(sql.DROP_REJECTS)
-        used = {name: value for name, value in params.items() if f"${name}" in query}
-        return self.connection.execute(query, used)
-
-    def _fetch(self, query: str, params: Mapping[str, object]) -> tuple[int, ...]:  # counts
-        (row,) = self._execute(query, params).fetchall()  # drained: rejects land at the end
-        return tuple(row)
 
     def _already_loaded(self, key: str) -> bool:
         found = self.connection.execute(

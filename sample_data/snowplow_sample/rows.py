@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 
 from snowplow_loader.contract import ENRICHED_FIELDS
 
-from snowplow_sample import catalog
-from snowplow_sample.catalog import Agent, City
+from snowplow_sample import agents, catalog
+from snowplow_sample.agents import Agent
+from snowplow_sample.catalog import City
 
 INDEX: dict[str, int] = {f.name: i for i, f in enumerate(ENRICHED_FIELDS)}
 
@@ -155,7 +156,7 @@ def _city_fields(city: City) -> dict[str, str]:
     }
 
 
-_AGENT_ROWS = {id(a): fill(_CONSTANT, _agent_fields(a)) for a in catalog.AGENTS + catalog.BOTS}
+_AGENT_ROWS = {id(a): fill(_CONSTANT, _agent_fields(a)) for a in agents.AGENTS + agents.BOTS}
 _CITY_FIELDS = {id(c): _city_fields(c) for c in (*catalog.CITIES, catalog.CRAWLER_HOME)}
 
 

@@ -13,8 +13,9 @@ import random
 from dataclasses import dataclass
 from itertools import accumulate
 
-from snowplow_sample import catalog, ids
-from snowplow_sample.catalog import Agent, City
+from snowplow_sample import agents, catalog, ids
+from snowplow_sample.agents import Agent
+from snowplow_sample.catalog import City
 from snowplow_sample.clock import MINUTE, SECOND
 
 SESSION_TIMEOUT = 30 * MINUTE
@@ -54,8 +55,8 @@ class Visitors:
         self.rng = rng
         self.interest = interest
         self.pool: list[User] = []
-        self._agent_w = list(accumulate(a.weight for a in catalog.AGENTS))
-        self._bot_w = list(accumulate(a.weight for a in catalog.BOTS))
+        self._agent_w = list(accumulate(a.weight for a in agents.AGENTS))
+        self._bot_w = list(accumulate(a.weight for a in agents.BOTS))
         self._city_w = list(accumulate(c.weight for c in catalog.CITIES))
         self._tracker_w = list(accumulate(w for _, w in catalog.TRACKER_VERSIONS))
         self._serial = 0
@@ -64,7 +65,7 @@ class Visitors:
         """A returning visitor from the pool, or a new one (crawlers are always new)."""
         rng, pool = self.rng, self.pool
         if robot or rng.random() < BOT_SHARE:
-            return self._new_user(self._pick(catalog.BOTS, self._bot_w)), True
+            return self._new_user(self._pick(agents.BOTS, self._bot_w)), True
         if self.interest and pool and rng.random() < INTERESTED_RETURNING_SHARE:
             for _ in range(8):  # the interested come back; the others seldom do
                 user = pool[rng.randrange(len(pool))]
@@ -75,7 +76,7 @@ class Visitors:
             user = pool[rng.randrange(len(pool))]
             if user.busy_until + SESSION_TIMEOUT < start:
                 return user, False
-        user = self._new_user(self._pick(catalog.AGENTS, self._agent_w))
+        user = self._new_user(self._pick(agents.AGENTS, self._agent_w))
         if self.interest:
             user.interest = rng.betavariate(1.2, 2.5)
         if len(pool) < POOL_SIZE:

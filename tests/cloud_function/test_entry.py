@@ -16,6 +16,7 @@ HEAVY = (
     "google.cloud.storage",
     "duckdb",
     "pydantic",
+    "snowplow_loader.cloud.clients",
     "snowplow_loader.cloud.handler",
     "snowplow_loader.cloud.config",
 )

@@ -10,8 +10,8 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from snowplow_loader.cloud.clients import build
 from snowplow_loader.cloud.config import Config
-from snowplow_loader.cloud.handler import build
 
 from tests.cloud_function.checks import assert_no_duplicate_events, small_file, steps
 from tests.cloud_function.harness import Cloud

@@ -11,8 +11,8 @@ from dataclasses import replace
 import pytest
 from google.api_core.exceptions import Forbidden
 from snowplow_loader.cloud import reconcile, tables
+from snowplow_loader.cloud.clients import build
 from snowplow_loader.cloud.config import Config
-from snowplow_loader.cloud.handler import build
 
 from tests.cloud_function.checks import log_lines, small_file, steps
 from tests.cloud_function.harness import Cloud

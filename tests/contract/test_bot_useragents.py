@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from snowplow_dbt import bots
-from snowplow_sample import catalog
+from snowplow_sample.agents import AGENTS, BOTS
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -94,7 +94,7 @@ def test_snowplow_s_list_is_a_subset_of_the_generated_patterns(patterns: bots.Pa
     agents = [
         *(a for entry in instances for a in entry.get("instances", [])),
         *(f"Mozilla/5.0 (compatible; {term}/1.0)" for term in terms.split("|")),
-        *(agent.useragent for agent in catalog.BOTS),
+        *(agent.useragent for agent in BOTS),
     ]
     snowplow_catches = [a for a in agents if re.search(SNOWPLOW_BIGQUERY, a)]
     assert len(snowplow_catches) > 1000
@@ -106,6 +106,6 @@ def test_snowplow_s_list_is_a_subset_of_the_generated_patterns(patterns: bots.Pa
 
 
 def test_browsers_are_not_bots(patterns: bots.Patterns) -> None:
-    browsers = [agent.useragent for agent in catalog.AGENTS]
+    browsers = [agent.useragent for agent in AGENTS]
     assert len(browsers) >= 5
     assert flagged(patterns.expressions, browsers) == dict.fromkeys(browsers, False)

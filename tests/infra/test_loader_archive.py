@@ -19,7 +19,8 @@ def test_archive_lists_main_requirements_and_the_cloud_path_only() -> None:
     # the lazily imported handler is found; the DuckDB engine and the CLI are not shipped
     assert "snowplow_loader/cloud/handler.py" in modules
     assert "snowplow_loader/cloud/deploy.py" in modules
-    assert not modules & {"snowplow_loader/embedded.py", "snowplow_loader/cli.py"}
+    engine = {"snowplow_loader/embedded.py", "snowplow_loader/duckdb_reads.py"}
+    assert not modules & {*engine, "snowplow_loader/cli.py"}
     assert all(name.startswith("snowplow_loader/") and name.endswith(".py") for name in modules)
     assert (
         "snowplow_loader/__init__.py" in modules and "snowplow_loader/cloud/__init__.py" in modules

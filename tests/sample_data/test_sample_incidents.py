@@ -3,7 +3,7 @@
 from datetime import date
 from pathlib import Path
 
-from snowplow_sample import catalog
+from snowplow_sample import agents
 from snowplow_sample.generate import Options, generate
 from snowplow_sample.incidents import Incidents
 
@@ -50,7 +50,7 @@ def test_crawler_flood_and_missing_device(tmp_path: Path) -> None:
     generate(path, 6_000, seed=5, start=START, days=5, awkward=False, options=Options(incidents))
     rows = [r for r in _lines(path) if r[3].startswith(DAY.isoformat())]
     lines = ["\t".join(r) for r in rows]
-    robots = [line for line in lines if any(b.useragent in line for b in catalog.BOTS)]
+    robots = [line for line in lines if any(b.useragent in line for b in agents.BOTS)]
     assert len(robots) > 0.3 * len(lines)
-    computers = [a.useragent for a in catalog.AGENTS if a.device == "Computer"]
+    computers = [a.useragent for a in agents.AGENTS if a.device == "Computer"]
     assert not [line for line in lines if any(agent in line for agent in computers)]

@@ -18,7 +18,7 @@ from snowplow_dbt import bots as bot_patterns
 from snowplow_dbt.report import summary
 from snowplow_dbt.runner import DbtProject
 from snowplow_loader import cli as load
-from snowplow_sample import catalog
+from snowplow_sample import agents
 from snowplow_sample.generate import generate as generate_sample
 
 from tests.transform.helpers import rows
@@ -43,7 +43,7 @@ HEADLESS_AND_LIBRARIES = (
 IAB = "iglu:com.iab.snowplow/spiders_and_robots/jsonschema/1-0-0"
 UA_PARSER = "iglu:com.snowplowanalytics.snowplow/ua_parser_context/jsonschema/1-0-0"
 CONTEXTS = "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-0"
-SAMPLE_BOTS = "useragent in (" + ", ".join(f"'{a.useragent}'" for a in catalog.BOTS) + ")"
+SAMPLE_BOTS = "useragent in (" + ", ".join(f"'{a.useragent}'" for a in agents.BOTS) + ")"
 HAND_MADE_BOTS = "domain_userid like 'bot-%'"
 
 

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 @functools.cache
 def loader() -> "CloudLoader":
     """The instance's loader, from SNOWPLOW_* settings (ConfigError says what to fix)."""
+    from snowplow_loader.cloud.clients import build
     from snowplow_loader.cloud.config import Config, ConfigError
-    from snowplow_loader.cloud.handler import build
 
     try:
         return build(Config.from_env(os.environ))

@@ -24,8 +24,8 @@ from snowplow_loader.cloud.errors import PermanentJobError, TransientError, is_t
 from snowplow_loader.cloud.events import BadEventError, CloudEventLike, ObjectEvent
 from snowplow_loader.cloud.gcs import ChainHints, GenerationGoneError, ObjectInfo, Storage
 from snowplow_loader.cloud.jobs import WRITE, Jobs, needs_write
-from snowplow_loader.cloud.report import SEVERITY
 from snowplow_loader.cloud.report import Report as Report  # re-exported: reconcile uses it
+from snowplow_loader.cloud.report import log_delivery
 from snowplow_loader.cloud.warehouse import LoadFacts, ManifestRow, Warehouse
 from snowplow_loader.framing import UnreadableFileError
 from snowplow_loader.names import Verdict
@@ -58,7 +58,7 @@ class CloudLoader:
             event = ObjectEvent.from_cloud_event(cloud_event)
         except BadEventError as error:
             report = Report(NotLoaded.BAD_EVENT, reason=str(error))
-            return self.log(report, None, time.monotonic())
+            return log_delivery(report, None, time.monotonic())
         report = self.run(event)
         if report.outcome is NotLoaded.RETRY:
             raise TransientError(report.reason)
@@ -73,7 +73,7 @@ class CloudLoader:
             if not is_transient(error):
                 raise  # handle() records permanent errors itself; this is a bug: crash loudly
             report = Report(NotLoaded.RETRY, event.key, reason=f"{type(error).__name__}: {error}")
-        return self.log(report, event, started)
+        return log_delivery(report, event, started)
 
     def handle(self, event: ObjectEvent) -> Report:
         started = time.monotonic()
@@ -296,43 +296,3 @@ class CloudLoader:
             self.storage.delete_staged(bucket, self.config.staging_prefix, event)
         except Exception as error:
             logs.emit("WARNING", f"staging not cleaned: {error}", staging=staging)
-
-    def log(self, report: Report, event: ObjectEvent | None, started: float) -> Report:
-        """The one line per delivery: key, rows, bad rows, job id, outcome (and why)."""
-        logs.emit(
-            SEVERITY.get(report.outcome, "INFO"),
-            f"{report.outcome}: {report.key or 'event'}",
-            outcome=report.outcome,
-            file_key=report.key,
-            rows=report.rows_in,
-            rows_loaded=report.rows_loaded,
-            bad_rows=report.rows_bad,
-            blank_lines=report.blank_lines,
-            job_id=report.job_id,
-            reason=report.reason,
-            event_id=event.event_id if event else None,
-            seconds=round(time.monotonic() - started, 3),
-        )
-        return report
-
-
-def build(config: Config, checkpoint: Callable[[str], None] = lambda _: None) -> CloudLoader:
-    """A loader with real clients (emulators when SNOWPLOW_BIGQUERY_ENDPOINT is set)."""
-    from google.cloud import bigquery, storage
-
-    credentials, client_options = None, None
-    if config.bigquery_endpoint:
-        from google.auth.credentials import AnonymousCredentials
-
-        credentials = AnonymousCredentials()  # type: ignore[no-untyped-call]
-        client_options = {"api_endpoint": config.bigquery_endpoint}
-    client = bigquery.Client(
-        project=config.project,
-        location=config.location,
-        credentials=credentials,
-        client_options=client_options,
-    )
-    if config.location is None:  # job look-ups outside US need it: ask the dataset once
-        dataset = client.get_dataset(f"{config.project or client.project}.{config.dataset}")
-        config = config.model_copy(update={"location": dataset.location})
-    return CloudLoader(config, client, storage.Client(), checkpoint)

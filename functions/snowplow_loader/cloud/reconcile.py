@@ -41,9 +41,10 @@ from typing import Protocol
 
 from snowplow_loader.cloud import backlog, deploy, sweep
 from snowplow_loader.cloud.backlog import Action, Policy
+from snowplow_loader.cloud.clients import build
 from snowplow_loader.cloud.config import Config
 from snowplow_loader.cloud.events import ObjectEvent
-from snowplow_loader.cloud.handler import CloudLoader, Report, build
+from snowplow_loader.cloud.handler import CloudLoader, Report
 from snowplow_loader.names import Verdict
 from snowplow_loader.results import FileStatus, NotLoaded
 
