@@ -1,9 +1,11 @@
 """Benchmark figures: every bench script records what it measured; `make bench` renders them.
 
-Figures and their targets come from one run of `make bench` and land in `BENCHMARKS.md`,
-so no page can quote a number the code no longer produces. Each bench script calls
-`record` once per figure; the results file is emptied at the start of `make bench` and
-rendered at its end (`python -m snowplow_sample.benchmarks render`).
+Figures and their targets come from `make bench` and land in `BENCHMARKS.md`, so no page
+can quote a number the code no longer produces. Each bench script calls `record` once per
+figure; the results file is emptied at the start of `make bench` and rendered at its end
+(`python -m snowplow_sample.benchmarks render`). A bench script run again on its own (then
+`render`) replaces its tables' figures: a table shows only the latest run that wrote it,
+where it stood, with that run's time.
 """
 
 import json
@@ -17,6 +19,7 @@ from pathlib import Path
 
 RESULTS = Path(os.environ.get("SNOWPLOW_BENCH_RESULTS", ".data/bench/results.jsonl"))
 PAGE = Path("BENCHMARKS.md")
+RUN = f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC"  # this process: one run of a bench script
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Figure:
     figure: str
     target: str = ""
     met: bool | None = None  # None: reported without a target
+    run: str = RUN  # when the bench script that measured it started
 
 
 def record(figure: Figure) -> None:
@@ -58,19 +62,22 @@ def _machine() -> str:
 
 
 def render(figures: list[Figure], when: datetime) -> str:
-    """The benchmarks page: one table per measurement, each row with its target."""
+    """The benchmarks page: one table per measurement, each row with its target; a table
+    keeps the figures of the latest run that recorded it."""
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (do not edit by hand): every figure below comes from one run,",
-        f"on {when:%Y-%m-%d %H:%M} UTC, machine: {_machine()}. Times vary from run to run by",
-        "about 10 %: compare the ratios, each taken within one run.",
+        f"Written by `make bench` (do not edit by hand) on {when:%Y-%m-%d %H:%M} UTC, machine:",
+        f"{_machine()}. Each table names the command and the run that measured it. Times",
+        "vary from run to run by about 10 %: compare the ratios, each taken within one run.",
     ]
     tables: dict[str, list[Figure]] = {}
     for figure in figures:
         tables.setdefault(figure.table, []).append(figure)
     for table, rows in tables.items():
-        lines += ["", f"## {table}", "", f"`{rows[0].command}`", ""]
+        latest = max(row.run for row in rows)
+        rows = [row for row in rows if row.run == latest]
+        lines += ["", f"## {table}", "", f"`{rows[0].command}` (run {latest})", ""]
         lines += ["| measurement | figure | target |", "|---|---|---|"]
         for row in rows:
             verdict = {True: " ✓", False: " ✗", None: ""}[row.met]
