@@ -9,9 +9,10 @@
 #   imports them only to submit Python models, which this project has none of. Their source
 #   stays, so an import still works (compiled on the fly).
 # - Babel's locale data but English: agate (dbt's tables) formats numbers in en_US only.
-# - pyarrow's Arrow Flight RPC, S3 filesystem and Substrait plans (and its C++ test module),
-#   and its C++ headers and Cython sources (for building extensions against it): the
-#   BigQuery client reads Arrow record batches, never through Flight, S3 or Substrait.
+# - pyarrow's Arrow Flight RPC and S3 filesystem (and its C++ test module), its C++ headers
+#   and Cython sources (for building extensions against it): the BigQuery client reads
+#   Arrow record batches, never through Flight or S3. (libarrow_substrait stays: pyarrow's
+#   core library links it.)
 # Every removal is a path that must exist: a renamed folder fails the build, not silently.
 set -euo pipefail
 site=$(echo "${1:?usage: prune.sh VENV}"/lib/python3.*/site-packages)
@@ -36,10 +37,8 @@ test -f "$babel/en_US.dat"
 find "$babel" -type f ! -name root.dat ! -name en.dat ! -name en_US.dat ! -name en_001.dat -delete
 arrow="$site/pyarrow"
 test -f "$arrow/libarrow_flight.so.2600"
-test -f "$arrow/libarrow_substrait.so.2600"
 test -d "$arrow/include"
 rm -f "$arrow"/libarrow_flight.so* "$arrow"/libarrow_python_flight.so* "$arrow"/_flight.* \
   "$arrow"/flight.py "$arrow"/libarrow_s3.so* "$arrow"/_s3fs.* "$arrow"/_pyarrow_cpp_tests.* \
-  "$arrow"/libarrow_substrait.so* "$arrow"/_substrait.* "$arrow"/substrait.py \
   "$arrow"/*.pxd "$arrow"/*.pyx "$arrow"/*.pxi
 rm -rf "$arrow/include" "$arrow/includes" "$arrow/src"
