@@ -1,6 +1,7 @@
 """Fixtures shared across components: the Google Cloud emulators, once per test process."""
 
 from collections.abc import Iterator
+from typing import Protocol
 
 import pytest
 
@@ -29,3 +30,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+class Worker(Protocol):
+    """What the hook below reads of pytest-xdist's WorkerController (xdist ships no types)."""
+
+    config: pytest.Config
+
+
+def pytest_xdist_node_collection_finished(node: Worker, ids: list[str]) -> None:
+    """With `--dist loadgroup` every test has a group (above), which pytest-xdist carries in
+    the test's id to keep the group on one worker. pytest 9.2 made that silently fail
+    (pytest-xdist#1386: each worker then built every shared build): stop instead."""
+    lost = [nodeid for nodeid in ids if "@" not in nodeid]
+    if lost and node.config.getoption("dist") == "loadgroup":
+        raise pytest.UsageError(
+            f"pytest-xdist dropped the xdist_group of {len(lost)} tests (e.g. {lost[0]}): "
+            "pin pytest to a version it supports (pyproject.toml)"
+        )
