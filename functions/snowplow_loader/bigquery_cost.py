@@ -37,7 +37,7 @@ class Read:
 
 
 COMMIT = (
-    Read("INSERT INTO raw_events", STAGING, ("candidate", "flag", "n")),
+    Read("INSERT INTO raw_events", STAGING, ("candidate", "flag", "line", "n")),
     Read("INSERT INTO raw_events_bad_rows", STAGING, ("flag", "line", "n")),
 )
 # Only in a file where the precheck passed a line the rules refuse (its count is short).

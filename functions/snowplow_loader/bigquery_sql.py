@@ -7,10 +7,11 @@ rules), so a file gets the same bad rows whichever engine loads it.
 The function stages each object as rows ``(n, flag, candidate | line)`` (see
 ``cloud.stager``): a line that passes the stager's precheck (``precheck``) in
 ``candidate``, any other in ``line``. ``commit_script`` moves the file in ONE
-transaction: the candidates the rules accept go typed into raw_events, every refused
-line goes with its typed reasons into bad rows, and the manifest row. SQL judges every
-line; the precheck only decides which column holds it, so that each statement reads one
-column and a line's text is billed once. The transaction refuses to commit (ERROR, so
+transaction: the lines the rules accept go typed into raw_events, every refused line
+goes with its typed reasons into bad rows, and the manifest row. SQL judges every line;
+the precheck only decides which column holds it, so that the bad-row insert reads the
+few others and a line's text is billed once (twice in a file where the rules refuse a
+candidate). The transaction refuses to commit (ERROR, so
 BigQuery rolls back) unless the inserts together account for every staged row: a
 partial load can never become visible.
 
@@ -74,13 +75,8 @@ def _spec() -> str:
 
 
 def judged(staging: str, column: str) -> str:
-    """The staged lines of one column (``CANDIDATE`` or ``OTHER``), split and judged:
-    ``good``, the fields ``f`` and, per line, its ``failures`` in field order.
-
-    Each insert reads one column, so the text of a line is billed once: the raw_events
-    insert reads the candidates, the bad-row insert the others, and the candidates a
-    second time only in a file where the precheck passed a line the rules refuse.
-    """
+    """The staged lines of a column (or an expression of columns), split and judged:
+    ``good``, the fields ``f`` and, per line, its ``failures`` in field order."""
     failure = _RULES.failure("spec.required", "spec.kind", "raw")
     message = _RULES.message("spec.name", "spec.kind", "raw")
     return f"""
@@ -101,12 +97,18 @@ FROM (
 
 
 def insert_good(tables: Tables, staging: str) -> str:
-    """The good candidates, typed, into raw_events."""
+    """Every line the rules accept, typed, into raw_events.
+
+    It reads both text columns: the candidates are nearly all of the text and the others
+    few, and one statement bills one table's columns once, so the precheck's sorting
+    saves the bad-row insert's read without the good lines depending on it.
+    """
     typed = ", ".join(_RULES.cast(f, _raw(i)) for i, f in enumerate(ENRICHED_FIELDS))
     columns = ", ".join(f.name for f in RAW_EVENTS)
+    every_line = f"COALESCE({CANDIDATE}, {OTHER})"
     return (
         f"INSERT INTO `{tables.raw_events}` ({columns}) "
-        f"SELECT {typed}, @load_tstamp, @file_key FROM ({judged(staging, CANDIDATE)}) WHERE good"
+        f"SELECT {typed}, @load_tstamp, @file_key FROM ({judged(staging, every_line)}) WHERE good"
     )
 
 
