@@ -23,7 +23,7 @@ from snowplow_loader.contract import ENRICHED_FIELDS, Field
 from snowplow_loader.rules import RULES
 
 _ANY = r"[^\t]*+"  # possessive: a field never gives back what it matched
-_JSON_KEYS = (b'"schema"', b'"data"')  # a self-describing JSON names both
+_SCHEMA, _DATA = b'"schema"', b'"data"'  # a self-describing JSON names both
 
 
 def _field(field: Field) -> str:
@@ -47,6 +47,10 @@ _LINE = re.compile("\t".join(_field(f) for f in ENRICHED_FIELDS).encode())
 def is_candidate(line: bytes) -> bool:
     """Whether a line (without its terminator) may be a good line; False means it is not."""
     match = _LINE.fullmatch(line)
-    return match is not None and all(
-        json is None or all(key in json for key in _JSON_KEYS) for json in match.groups()
-    )
+    if match is None:
+        return False
+    for group in range(1, _LINE.groups + 1):  # the JSON fields, searched in place
+        start, end = match.span(group)
+        if start >= 0 and (line.find(_SCHEMA, start, end) < 0 or line.find(_DATA, start, end) < 0):
+            return False
+    return True
