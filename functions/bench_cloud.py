@@ -218,7 +218,7 @@ def main() -> None:
             command=COMMAND,
             measurement=f"largest file one invocation stages ({budget} s at "
             f"{deploy.STAGE_MB_PER_S} MB/s, the assumed function vCPU rate)",
-            figure=f"{budget * deploy.STAGE_MB_PER_S / 1024:.1f} GB (slowest rate here "
+            figure=f"{budget * deploy.STAGE_MB_PER_S / 1000:.1f} GB (slowest rate here "
             f"{slowest:,.0f} MB/s, {slowest / deploy.STAGE_MB_PER_S:.1f}x the assumed one)",
             target=f">= MAX_FILE_BYTES = {deploy.MAX_FILE_BYTES / 1024**3:.0f} GiB",
             met=budget * deploy.STAGE_MB_PER_S * 1e6 >= deploy.MAX_FILE_BYTES,

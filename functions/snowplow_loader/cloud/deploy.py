@@ -4,19 +4,19 @@ Infra (the CDKTF loader construct) reads these constants instead of repeating th
 ``functions/bench_cloud.py`` (run by ``make bench``) re-measures the figures.
 
 Measured on the reference machine (2 cores), with the Google clients loaded:
-- cold import of ``main.py`` from the deployed bundle: 0.22 s median (2026-12-01,
-  `bench_cloud.py` run alone); the settings and the Google clients, 0.9-1.0 s, load on
-  the first event instead;
-- the stager: 125-190 MB/s of enriched text (gzip is the slower), peak RSS 150-170
-  MiB for a 366 MiB and a 1.4 GiB file alike: memory does not grow with the file.
+- cold import of ``main.py`` from the deployed bundle: 0.13 s median; the settings and
+  the Google clients, about 0.6 s, load on the first event instead;
+- the stager: 100-105 MB/s of enriched text, peak RSS 160-180 MiB for a 366 MiB and a
+  1.4 GiB file alike: memory does not grow with the file. (It was 160-190 MB/s before
+  the precheck, whose 5 us a line lets the commit bill a large file's text once.)
 
 Assumed for production, where the bench cannot reach:
 - ``STAGE_MB_PER_S``: a Cloud Functions vCPU is slower than a core here, and the
-  download and the staging upload share that one thread: 50 MB/s, 2.5x below the
+  download and the staging upload share that one thread: 40 MB/s, 2.5x below the
   slowest measured rate;
 - ``BIGQUERY_BUDGET_SECONDS``: one load job and one query job for the largest file.
 
-So one invocation can stage (TIMEOUT - BIGQUERY_BUDGET - MARGIN) * 50 MB/s = 15 GB.
+So one invocation can stage (TIMEOUT - BIGQUERY_BUDGET - MARGIN) * 40 MB/s = 12 GB.
 MAX_FILE_BYTES is set well below, at 4 GiB of enriched text (about 2.8 million events),
 because BigQuery's part grows with size too; Snowplow's GCS loader writes windows far
 smaller. A larger file is quarantined with that reason instead of timing out on
@@ -25,7 +25,7 @@ a minute before the timeout to log and hand the event back for a retry.
 """
 
 TIMEOUT_SECONDS = 540  # the maximum for event-driven functions
-STAGE_MB_PER_S = 50
+STAGE_MB_PER_S = 40
 BIGQUERY_BUDGET_SECONDS = 180
 MARGIN_SECONDS = 60  # cold start, GCS metadata, cleanup, logging
 MAX_FILE_BYTES = 4 * 1024**3
