@@ -19,7 +19,7 @@ from snowplow_loader.contract import RAW_EVENTS
 from tests.delivery.metadata_server import metadata_server
 from tests.emulators import Emulators
 from tests.support.dbt_bigquery import install_dbt_shim
-from tests.support.job import JobRun, load_sample, run_job
+from tests.support.job import STEPS, JobRun, load_sample, run_job
 
 # a full dbt build through the emulator: about a minute, more on a busy machine
 pytestmark = pytest.mark.slow
@@ -83,18 +83,7 @@ def test_the_job_succeeds_on_bigquery(emulated_run: tuple[JobRun, Path, storage.
     result, _, _ = emulated_run
     assert result.exit_code == 0, result.logs
     steps = result.steps()
-    assert result.order() == [
-        "start",
-        "parse",
-        "freshness",
-        "build",
-        "docs",
-        "anomalies",
-        "propensity",
-        "upload",
-        "sheets",
-        "end",
-    ]
+    assert result.order() == STEPS
     assert result.other == []  # every line a JSON object with a severity
     assert steps["start"]["target"] == "emulator"
     assert steps["freshness"]["sources"] == {"source.snowplow.snowplow.raw_events": "pass"}

@@ -15,24 +15,11 @@ from snowplow_dbt import job
 from snowplow_dbt.artifacts import ARTIFACTS
 from snowplow_dbt.propensity import run as propensity
 
-from tests.support.job import LocalRun, run_job
+from tests.support.job import STEPS, LocalRun, run_job
 from tests.transform.helpers import rows
 
 # one job run (parse, freshness, build, docs, sync) plus two short ones: tens of seconds
 pytestmark = pytest.mark.slow
-
-STEPS = [
-    "start",
-    "parse",
-    "freshness",
-    "build",
-    "docs",
-    "anomalies",
-    "propensity",
-    "upload",
-    "sheets",
-    "end",
-]
 
 
 def read(path: Path) -> Any:

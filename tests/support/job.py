@@ -14,6 +14,19 @@ from snowplow_loader import cli as loader_cli
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = REPO_ROOT / "sample_data" / "sample" / "events.tsv.gz"
+# What a successful run logs, in order, on either engine: its start, each step, its end.
+STEPS = [
+    "start",
+    "parse",
+    "freshness",
+    "build",
+    "docs",
+    "anomalies",
+    "propensity",
+    "upload",
+    "sheets",
+    "end",
+]
 
 
 @dataclass(frozen=True)
