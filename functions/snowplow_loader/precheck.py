@@ -4,8 +4,8 @@ On demand, BigQuery bills each statement for the whole columns it reads, whateve
 WHERE keeps. If every staged line sat in one column, the insert into raw_events and the
 insert into bad rows would each read all the text. So the stager stages a line that
 passes this precheck as a ``candidate`` and any other line as ``line``: the raw_events
-insert reads the candidates, the bad-row insert reads the (few) others, and each line's
-text is billed once (``bigquery_sql.commit_script``).
+insert reads both columns in one statement, the bad-row insert only the (few) others,
+so each line's text is billed once (``bigquery_sql.commit_script``).
 
 The precheck is one regular expression per line, rendered from the same declarations
 as the SQL (``contract.ENRICHED_FIELDS``, ``rules.RULES``): the field count, each
