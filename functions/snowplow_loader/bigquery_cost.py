@@ -2,9 +2,8 @@
 
 On-demand pricing bills the bytes of the columns a statement reads, and at least 10 MB
 for each table it references; an INSERT's target is written, not read, and a load job
-bills nothing. Value sizes follow BigQuery's data size calculation: INT64, FLOAT64 and
-TIMESTAMP 8 bytes, NUMERIC 16, BOOL 1, STRING 2 plus its UTF-8 bytes, JSON its text,
-NULL nothing, an array the sum of its elements.
+bills nothing. Value sizes follow BigQuery's data size calculation: INT64 8 bytes, BOOL
+1, STRING 2 plus its UTF-8 bytes, an array the sum of its elements, NULL nothing.
 
 ``COMMIT``, ``RECHECK`` and ``RECORD`` declare which statement reads which columns of
 which table; ``tests/contract/test_bigquery_cost.py`` derives the same from the SQL and
