@@ -77,6 +77,17 @@
   {{ snowplow_timestamp_literal(day.strftime('%Y-%m-%d') ~ ' 00:00:00') }}
 {%- endmacro %}
 
+{#- The rows of a model's source in the days this run touched, by a timestamp column:
+    literal bounds, so the engine prunes partitions; 'false' when no day is touched. -#}
+{% macro snowplow_days_window(column, days) -%}
+  {%- if days is none -%}
+    false
+  {%- else -%}
+    {{ column }} >= {{ snowplow_date_start(days.first) }}
+      and {{ column }} < {{ snowplow_date_start(days.last + modules.datetime.timedelta(days=1)) }}
+  {%- endif -%}
+{%- endmacro %}
+
 {#- The days this run touched, for a model: the relations come from its refs. -#}
 {% macro snowplow_model_days_touched() %}
   {{ return(snowplow_days_touched(

@@ -21,12 +21,7 @@ with sessions as (
 
     select * from {{ ref('fct_sessions') }}
     {%- if is_incremental() %}
-    {%- if days is none %}
-    where false
-    {%- else %}
-    where start_tstamp >= {{ snowplow_date_start(days.first) }}
-      and start_tstamp < {{ snowplow_date_start(days.last + modules.datetime.timedelta(days=1)) }}
-    {%- endif %}
+    where {{ snowplow_days_window('start_tstamp', days) }}
     {%- endif %}
 
 ),

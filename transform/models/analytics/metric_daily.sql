@@ -34,12 +34,9 @@ with events as (
         coalesce(is_bot, false) as is_bot
     from {{ ref('stg_snowplow__events') }}
     {%- if is_incremental() %}
-    {%- if days is none %}
-    where false
-    {%- else %}
-    where load_tstamp >= {{ snowplow_date_start(days.first) }}
-      and derived_tstamp >= {{ snowplow_date_start(days.first) }}
-      and derived_tstamp < {{ snowplow_date_start(days.last + modules.datetime.timedelta(days=1)) }}
+    where {{ snowplow_days_window('derived_tstamp', days) }}
+    {%- if days is not none %}
+      and load_tstamp >= {{ snowplow_date_start(days.first) }}
     {%- endif %}
     {%- endif %}
 
@@ -57,12 +54,7 @@ sessions as (
         lower(coalesce(dvce_type, 'unknown')) as device
     from {{ ref('fct_sessions') }}
     {%- if is_incremental() %}
-    {%- if days is none %}
-    where false
-    {%- else %}
-    where start_tstamp >= {{ snowplow_date_start(days.first) }}
-      and start_tstamp < {{ snowplow_date_start(days.last + modules.datetime.timedelta(days=1)) }}
-    {%- endif %}
+    where {{ snowplow_days_window('start_tstamp', days) }}
     {%- endif %}
 
 ),
